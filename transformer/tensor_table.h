@@ -1,0 +1,42 @@
+// One table of tensors (STYLE.md point 2): every parameter is described once — name, shape,
+// optimizer group — and that one table sizes the flat parameter/gradient/optimizer buffers, hands
+// out views, names tensors in safetensors files and drives test comparisons.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace saturn {
+
+// Optimizer parameter groups (learning rate and weight decay can differ per group).
+enum class ParamGroup : int { embedding = 0, attention = 1, feed_forward = 2, layer_norm = 3, head = 4 };
+inline constexpr int kNumParamGroups = 5;
+const char* param_group_name(ParamGroup g);
+
+struct TensorSpec {
+  std::string name;                // PyTorch name, e.g. "layers.0.attn.q.weight"
+  std::vector<std::int64_t> shape;  // PyTorch shape, e.g. {d_model, d_model} ([out, in] for Linear)
+  std::size_t offset = 0;          // first element in the flat buffer
+  std::size_t size = 0;            // number of elements
+  ParamGroup group = ParamGroup::embedding;
+};
+
+class TensorTable {
+ public:
+  // Appends a tensor at the end of the flat layout; returns its index.
+  std::size_t add(std::string name, std::vector<std::int64_t> shape, ParamGroup group);
+  const std::vector<TensorSpec>& specs() const { return specs_; }
+  std::size_t total_size() const { return total_; }
+  // nullptr when absent.
+  const TensorSpec* find(std::string_view name) const;
+  const TensorSpec& at(std::string_view name) const;  // throws saturn::Error when absent
+
+ private:
+  std::vector<TensorSpec> specs_;
+  std::size_t total_ = 0;
+};
+
+}  // namespace saturn
