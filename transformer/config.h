@@ -1,0 +1,48 @@
+// Model configuration: the `model:` section of a task and the `config.json` next to saved weights.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace saturn {
+
+enum class Activation { relu, gelu };                       // gelu = exact erf form (PyTorch default)
+enum class Positional { none, learned, sinusoidal };
+enum class HeadKind { classify, next_symbols, lm };
+enum class ClassifyReadout { bos, last, mean };             // which final state the classifier reads
+enum class AttnLnPlace { none, qkv, qk, v };                // which attention inputs pass through ln1
+enum class LayerNormMode { pre, post, none, custom };       // custom = the pre-LN places below
+
+struct LayerNormPlaces {  // meaningful for pre-LN (mode pre or custom)
+  AttnLnPlace attn = AttnLnPlace::qkv;  // ln1 on attention inputs
+  bool mlp = true;                      // ln2 on the MLP input
+  bool final = true;                    // ln_f before the head
+};
+
+struct ModelConfig {
+  int vocab = 0;             // number of tokens incl. special tokens (alphabet symbols first)
+  int d_model = 32;
+  int n_layers = 1;
+  int n_heads = 2;
+  int d_ff = 64;
+  Activation activation = Activation::relu;
+  LayerNormMode layer_norm = LayerNormMode::pre;
+  LayerNormPlaces ln;        // resolved places (pre: all on; none: all off; post: see below)
+  double ln_eps = 1e-5;
+  bool attn_bias = true;
+  Positional positional = Positional::learned;
+  int max_len = 256;         // positions incl. BOS
+  bool causal = false;
+  HeadKind head = HeadKind::classify;
+  ClassifyReadout readout = ClassifyReadout::bos;
+  double readout_scale = 1.0;  // alpha: output logits multiplied by it
+  int n_outputs = 1;           // classify: 1; next_symbols: |alphabet| + 1 (the last = "may end"); lm: vocab
+  std::vector<std::string> tokens;  // token strings in id order: alphabet symbols, then "<bos>", ...
+  int bos_id = -1;             // id of "<bos>" (prepended to every string)
+
+  int d_head() const { return d_model / n_heads; }
+  // Throws saturn::Error naming the field when inconsistent (d_model % n_heads, vocab vs tokens, ...).
+  void validate() const;
+};
+
+}  // namespace saturn
