@@ -1,0 +1,43 @@
+// saturn — formal-language benchmarks and transformer simulator.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "apps/commands.h"
+#include "core/error.h"
+#include "core/version.h"
+#include "harness/task_file.h"
+
+int main(int argc, char** argv) {
+  using namespace saturn::cli;
+  CLI::App app{"saturn: formal-language benchmarks, transformer training and saturated-attention simulation"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", fmt::format("saturn {} ({})", saturn::version(), saturn::git_revision()));
+  Action action;
+  register_languages(app, action);
+  register_count(app, action);
+  register_sample(app, action);
+  register_automaton(app, action);
+  register_run(app, action);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kOk : kBadInput;
+  }
+  try {
+    return action();
+  } catch (const saturn::TaskFileError& e) {
+    for (const auto& p : e.problems()) std::cerr << "error: " << p.what() << "\n";
+    return kBadInput;
+  } catch (const saturn::InputError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kBadInput;
+  } catch (const saturn::Error& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kFailure;
+  }
+}

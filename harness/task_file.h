@@ -1,0 +1,30 @@
+// Loading and validating `tasks.yaml`.
+//
+// Every problem is collected (not just the first) and reported as one line each:
+//   tasks.yaml:12:5: field 'tasks.dyck1.train.lengths': length range '9..3' is empty (9 > 3)
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "harness/task.h"
+
+namespace saturn {
+
+class TaskFileError : public Error {
+ public:
+  explicit TaskFileError(std::vector<InputError> problems);
+  const std::vector<InputError>& problems() const { return problems_; }
+
+ private:
+  std::vector<InputError> problems_;
+};
+
+// Reads, parses and validates a task file (languages are built to check their specs, and every
+// split must have at least one length with examples). Throws TaskFileError listing every problem.
+TaskFile load_task_file(const std::string& path);
+// Same, from text; `path` only names the source in messages.
+TaskFile parse_task_file(const std::string& text, const std::string& path);
+
+}  // namespace saturn
