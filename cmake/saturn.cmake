@@ -3,9 +3,9 @@
 # Warnings as errors for our own code only.
 function(saturn_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Werror)
-  # GCC 12 reports false maybe-uninitialized positives inside Eigen's AVX-512 intrinsics.
+  # GCC 12 reports false (maybe-)uninitialized positives inside Eigen's AVX-512 intrinsics.
   if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-    target_compile_options(${target} PRIVATE -Wno-maybe-uninitialized)
+    target_compile_options(${target} PRIVATE -Wno-maybe-uninitialized -Wno-uninitialized)
   endif()
   if(SATURN_NATIVE)
     target_compile_options(${target} PRIVATE -march=native)
