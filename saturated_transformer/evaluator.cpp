@@ -8,8 +8,8 @@
 
 namespace saturn {
 
-Eigen::MatrixXd sinusoidal_positions(int max_len, int d) {
-  Eigen::MatrixXd p = Eigen::MatrixXd::Zero(max_len, d);
+RowMatrix sinusoidal_positions(int max_len, int d) {
+  RowMatrix p = RowMatrix::Zero(max_len, d);
   for (int t = 0; t < max_len; ++t)
     for (int j = 0; 2 * j < d; ++j) {
       const double angle = t / std::pow(10000.0, 2.0 * j / d);
@@ -20,11 +20,8 @@ Eigen::MatrixXd sinusoidal_positions(int max_len, int d) {
 }
 
 namespace {
-Eigen::VectorXd vec(const ModelWeights& w, const std::string& name) {
-  return w.has(name) ? Eigen::VectorXd(w.at(name)) : Eigen::VectorXd();
-}
-Eigen::VectorXd bias_or_zero(const ModelWeights& w, const std::string& name, long n) {
-  return w.has(name) ? Eigen::VectorXd(w.at(name)) : Eigen::VectorXd::Zero(n);
+Eigen::RowVectorXd row_vec(const ModelWeights& w, const std::string& name, long n) {
+  return w.has(name) ? Eigen::RowVectorXd(w.at(name).transpose()) : Eigen::RowVectorXd::Zero(n);
 }
 double gelu(double x) { return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0))); }
 }  // namespace
@@ -33,11 +30,11 @@ Evaluator::Evaluator(const ModelWeights& weights, EvalMode mode) : w_(weights), 
   w_.validate();
   if (mode_.kind == EvalMode::Kind::scaled) w_.scale(mode_.value);
   const auto& c = w_.config;
-  const long d = c.d_model;
+  const long d = c.d_model, f = c.d_ff;
   embed_ = w_.at("embed.weight");
   if (c.positional == Positional::learned) pos_ = w_.at("pos.weight");
   else if (c.positional == Positional::sinusoidal) pos_ = sinusoidal_positions(c.max_len, c.d_model);
-  else pos_ = Eigen::MatrixXd::Zero(c.max_len, d);
+  else pos_ = RowMatrix::Zero(c.max_len, d);
   for (int i = 0; i < c.n_layers; ++i) {
     const auto p = fmt::format("layers.{}.", i);
     Layer l;
@@ -45,39 +42,39 @@ Evaluator::Evaluator(const ModelWeights& weights, EvalMode mode) : w_(weights), 
     l.wk = w_.at(p + "attn.k.weight");
     l.wv = w_.at(p + "attn.v.weight");
     l.wo = w_.at(p + "attn.o.weight");
-    l.bq = bias_or_zero(w_, p + "attn.q.bias", d);
-    l.bk = bias_or_zero(w_, p + "attn.k.bias", d);
-    l.bv = bias_or_zero(w_, p + "attn.v.bias", d);
-    l.bo = bias_or_zero(w_, p + "attn.o.bias", d);
+    l.bq = row_vec(w_, p + "attn.q.bias", d);
+    l.bk = row_vec(w_, p + "attn.k.bias", d);
+    l.bv = row_vec(w_, p + "attn.v.bias", d);
+    l.bo = row_vec(w_, p + "attn.o.bias", d);
     l.w1 = w_.at(p + "ffn.fc1.weight");
-    l.b1 = vec(w_, p + "ffn.fc1.bias");
+    l.b1 = row_vec(w_, p + "ffn.fc1.bias", f);
     l.w2 = w_.at(p + "ffn.fc2.weight");
-    l.b2 = vec(w_, p + "ffn.fc2.bias");
+    l.b2 = row_vec(w_, p + "ffn.fc2.bias", d);
     l.ln1 = w_.has(p + "ln1.weight");
     l.ln2 = w_.has(p + "ln2.weight");
-    if (l.ln1) l.ln1_w = vec(w_, p + "ln1.weight"), l.ln1_b = vec(w_, p + "ln1.bias");
-    if (l.ln2) l.ln2_w = vec(w_, p + "ln2.weight"), l.ln2_b = vec(w_, p + "ln2.bias");
+    if (l.ln1) l.ln1_w = row_vec(w_, p + "ln1.weight", d), l.ln1_b = row_vec(w_, p + "ln1.bias", d);
+    if (l.ln2) l.ln2_w = row_vec(w_, p + "ln2.weight", d), l.ln2_b = row_vec(w_, p + "ln2.bias", d);
     layers_.push_back(std::move(l));
   }
   lnf_ = w_.has("ln_f.weight");
-  if (lnf_) lnf_w_ = vec(w_, "ln_f.weight"), lnf_b_ = vec(w_, "ln_f.bias");
+  if (lnf_) lnf_w_ = row_vec(w_, "ln_f.weight", d), lnf_b_ = row_vec(w_, "ln_f.bias", d);
   head_w_ = w_.at("head.weight");
-  head_b_ = vec(w_, "head.bias");
+  head_b_ = row_vec(w_, "head.bias", c.n_outputs);
 }
 
-Eigen::MatrixXd Evaluator::layer_norm(const Eigen::MatrixXd& x, const Eigen::VectorXd& w,
-                                      const Eigen::VectorXd& b) const {
-  Eigen::MatrixXd y(x.rows(), x.cols());
+void Evaluator::layer_norm(Eigen::Ref<RowMatrix> x, const Eigen::RowVectorXd& w, const Eigen::RowVectorXd& b) const {
+  // PyTorch LayerNorm: biased variance, eps inside the square root. With eps = 0 a constant row
+  // is 0/0; we define its normalised value as 0.
+  const double inv_d = 1.0 / static_cast<double>(x.cols());
   for (long t = 0; t < x.rows(); ++t) {
-    const double mean = x.row(t).mean();
-    const Eigen::RowVectorXd centered = x.row(t).array() - mean;
-    const double var = centered.squaredNorm() / static_cast<double>(x.cols());
-    const double denom = std::sqrt(var + w_.config.ln_eps);
-    // With eps = 0 and a constant row, LN is 0/0; we define it as 0 (then + bias).
-    const Eigen::RowVectorXd normed = denom > 0 ? Eigen::RowVectorXd(centered / denom) : Eigen::RowVectorXd::Zero(x.cols());
-    y.row(t) = normed.cwiseProduct(w.transpose()) + b.transpose();
+    auto row = x.row(t);
+    const double mean = row.sum() * inv_d;
+    row.array() -= mean;
+    const double denom = std::sqrt(row.squaredNorm() * inv_d + w_.config.ln_eps);
+    if (denom > 0) row /= denom;
+    else row.setZero();
+    row = row.cwiseProduct(w) + b;
   }
-  return y;
 }
 
 void Evaluator::attention_weights(const Eigen::Ref<const Eigen::RowVectorXd>& scores,
@@ -113,100 +110,168 @@ void Evaluator::attention_weights(const Eigen::Ref<const Eigen::RowVectorXd>& sc
   }
 }
 
-Eigen::MatrixXd Evaluator::attention(const Layer& l, const Eigen::MatrixXd& q_in, const Eigen::MatrixXd& k_in,
-                                     const Eigen::MatrixXd& v_in, std::vector<Eigen::MatrixXd>* weights) const {
+void Evaluator::attention(const Layer& l, State& s, int layer, int r0, int r1, const RowMatrix& q_in,
+                          const RowMatrix& k_in, const RowMatrix& v_in, RowMatrix& out,
+                          std::vector<RowMatrix>* weights) const {
   const auto& c = w_.config;
-  const long T = q_in.rows(), dh = c.d_head();
-  const Eigen::MatrixXd q = (q_in * l.wq.transpose()).rowwise() + l.bq.transpose();  // (T, d)
-  const Eigen::MatrixXd k = (k_in * l.wk.transpose()).rowwise() + l.bk.transpose();  // (T, d)
-  const Eigen::MatrixXd v = (v_in * l.wv.transpose()).rowwise() + l.bv.transpose();  // (T, d)
-  Eigen::MatrixXd out = Eigen::MatrixXd::Zero(T, c.d_model);                          // (T, d)
+  const long n = r1 - r0, dh = c.d_head();
+  auto& K = s.k[layer];  // (capacity, d)
+  auto& V = s.v[layer];  // (capacity, d)
+  K.middleRows(r0, n).noalias() = k_in * l.wk.transpose();
+  K.middleRows(r0, n).rowwise() += l.bk;
+  V.middleRows(r0, n).noalias() = v_in * l.wv.transpose();
+  V.middleRows(r0, n).rowwise() += l.bv;
+  RowMatrix q = q_in * l.wq.transpose();  // (n, d)
+  q.rowwise() += l.bq;
+  RowMatrix heads = RowMatrix::Zero(n, c.d_model);  // (n, d) concatenated head outputs
   const double inv_sqrt = 1.0 / std::sqrt(static_cast<double>(dh));
+  Eigen::RowVectorXd scores(r1), a(r1);
   for (int h = 0; h < c.n_heads; ++h) {
-    using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    const RowMatrix s = q.middleCols(h * dh, dh) * k.middleCols(h * dh, dh).transpose() * inv_sqrt;  // (T, T)
-    RowMatrix a = RowMatrix::Zero(T, T);
-    for (long t = 0; t < T; ++t) {
-      const long keys = c.causal ? t + 1 : T;
-      attention_weights(s.row(t).head(keys), a.row(t).head(keys));
+    RowMatrix* keep = nullptr;
+    if (weights) keep = &weights->emplace_back(RowMatrix::Zero(n, r1));
+    for (long i = 0; i < n; ++i) {
+      const long t = r0 + i;
+      const long keys = c.causal ? t + 1 : r1;
+      scores.head(keys).noalias() = q.row(i).segment(h * dh, dh) * K.block(0, h * dh, keys, dh).transpose();
+      scores.head(keys) *= inv_sqrt;
+      attention_weights(scores.head(keys), a.head(keys));
+      heads.row(i).segment(h * dh, dh).noalias() = a.head(keys) * V.block(0, h * dh, keys, dh);
+      if (keep) keep->row(i).head(keys) = a.head(keys);
     }
-    out.middleCols(h * dh, dh) = a * v.middleCols(h * dh, dh);
-    if (weights) weights->push_back(Eigen::MatrixXd(a));
   }
-  return (out * l.wo.transpose()).rowwise() + l.bo.transpose();
+  out.noalias() = heads * l.wo.transpose();
+  out.rowwise() += l.bo;
 }
 
-Eigen::MatrixXd Evaluator::feed_forward(const Layer& l, const Eigen::MatrixXd& x) const {
-  Eigen::MatrixXd h = (x * l.w1.transpose()).rowwise() + l.b1.transpose();  // (T, d_ff)
+RowMatrix Evaluator::feed_forward(const Layer& l, const RowMatrix& x) const {
+  RowMatrix h = x * l.w1.transpose();  // (n, d_ff)
+  h.rowwise() += l.b1;
   if (w_.config.activation == Activation::relu) h = h.cwiseMax(0.0);
   else h = h.unaryExpr([](double z) { return gelu(z); });
-  return (h * l.w2.transpose()).rowwise() + l.b2.transpose();
+  RowMatrix y = h * l.w2.transpose();  // (n, d)
+  y.rowwise() += l.b2;
+  return y;
+}
+
+void Evaluator::forward_rows(State& s, int r0, int r1, const EvalOptions& keep, EvalResult* capture) const {
+  const auto& c = w_.config;
+  const long n = r1 - r0;
+  s.length = r1;
+  RowMatrix x = s.h.middleRows(r0, n);  // (n, d)
+  if (keep.hidden) capture->hidden.push_back(x);
+  RowMatrix att(n, c.d_model);
+  for (int li = 0; li < c.n_layers; ++li) {
+    const auto& l = layers_[static_cast<std::size_t>(li)];
+    std::vector<RowMatrix>* weights = keep.attention ? &capture->attention.emplace_back() : nullptr;
+    if (c.layer_norm == LayerNormMode::post) {
+      attention(l, s, li, r0, r1, x, x, x, att, weights);
+      x += att;
+      layer_norm(x, l.ln1_w, l.ln1_b);
+      x += feed_forward(l, x);
+      layer_norm(x, l.ln2_w, l.ln2_b);
+    } else {
+      RowMatrix a = x;
+      if (l.ln1) layer_norm(a, l.ln1_w, l.ln1_b);
+      const bool qk = l.ln1 && (c.ln.attn == AttnLnPlace::qkv || c.ln.attn == AttnLnPlace::qk);
+      const bool v = l.ln1 && (c.ln.attn == AttnLnPlace::qkv || c.ln.attn == AttnLnPlace::v);
+      attention(l, s, li, r0, r1, qk ? a : x, qk ? a : x, v ? a : x, att, weights);
+      x += att;
+      if (l.ln2) {
+        RowMatrix m = x;
+        layer_norm(m, l.ln2_w, l.ln2_b);
+        x += feed_forward(l, m);
+      } else {
+        x += feed_forward(l, x);
+      }
+    }
+    if (keep.hidden) capture->hidden.push_back(x);
+  }
+  s.h.middleRows(r0, n) = x;
+  if (lnf_) layer_norm(x, lnf_w_, lnf_b_);
+  s.final_h.middleRows(r0, n) = x;
+  s.logits.middleRows(r0, n).noalias() = x * head_w_.transpose();
+  s.logits.middleRows(r0, n).rowwise() += head_b_;
+  s.logits.middleRows(r0, n) *= c.readout_scale;
+  s.final_sum += x.colwise().sum();
+}
+
+Evaluator::State Evaluator::start(int capacity) const {
+  const auto& c = w_.config;
+  if (capacity > c.max_len)
+    throw Error(fmt::format("string of length {} exceeds the model's max_len {}", capacity - 1, c.max_len - 1));
+  State s;
+  s.k.assign(static_cast<std::size_t>(c.n_layers), RowMatrix(capacity, c.d_model));
+  s.v.assign(static_cast<std::size_t>(c.n_layers), RowMatrix(capacity, c.d_model));
+  s.h.resize(capacity, c.d_model);
+  s.final_h.resize(capacity, c.d_model);
+  s.logits.resize(capacity, c.n_outputs);
+  s.final_sum = Eigen::RowVectorXd::Zero(c.d_model);
+  s.h.row(0) = embed_.row(c.bos_id) + pos_.row(0);
+  s.length = 0;
+  return s;
+}
+
+void Evaluator::push(State& s, Symbol a) const {
+  const auto& c = w_.config;
+  if (!c.causal) throw Error("incremental evaluation needs a causal model");
+  if (s.length == 0) forward_rows(s, 0, 1, {}, nullptr);  // BOS
+  const int t = s.length;
+  if (t >= s.h.rows()) throw Error(fmt::format("string exceeds the evaluator state's capacity {}", s.h.rows() - 1));
+  if (a >= c.vocab) throw Error(fmt::format("symbol id {} is outside the model's vocabulary", a));
+  s.h.row(t) = embed_.row(a) + pos_.row(t);
+  forward_rows(s, t, t + 1, {}, nullptr);
+}
+
+void Evaluator::pop(State& s) const {
+  --s.length;
+  s.final_sum -= s.final_h.row(s.length);
+}
+
+double Evaluator::readout_logit(const State& s) const {
+  const auto& c = w_.config;
+  switch (c.readout) {
+    case ClassifyReadout::bos: return s.logits(0, 0);
+    case ClassifyReadout::last: return s.logits(s.length - 1, 0);
+    case ClassifyReadout::mean:
+      return c.readout_scale * ((s.final_sum / s.length).dot(head_w_.row(0)) + head_b_[0]);
+  }
+  return 0;
 }
 
 EvalResult Evaluator::run(WordView word, const EvalOptions& options) const {
   const auto& c = w_.config;
-  const long T = static_cast<long>(word.size()) + 1;
-  if (T > c.max_len) throw Error(fmt::format("string of length {} exceeds the model's max_len {}", word.size(), c.max_len - 1));
-  Eigen::MatrixXd h(T, c.d_model);  // (T, d) residual stream
-  h.row(0) = embed_.row(c.bos_id) + pos_.row(0);
-  for (long t = 1; t < T; ++t) {
+  const int T = static_cast<int>(word.size()) + 1;
+  State s = start(T);
+  for (int t = 1; t < T; ++t) {
     const int tok = word[static_cast<std::size_t>(t - 1)];
     if (tok >= c.vocab) throw Error(fmt::format("symbol id {} is outside the model's vocabulary", tok));
-    h.row(t) = embed_.row(tok) + pos_.row(t);
+    s.h.row(t) = embed_.row(tok) + pos_.row(t);
   }
   EvalResult r;
-  if (options.hidden) r.hidden.push_back(h);
-  const bool post = c.layer_norm == LayerNormMode::post;
-  for (const auto& l : layers_) {
-    std::vector<Eigen::MatrixXd>* att = nullptr;
-    if (options.attention) att = &r.attention.emplace_back();
-    if (post) {
-      h = layer_norm(h + attention(l, h, h, h, att), l.ln1_w, l.ln1_b);
-      h = layer_norm(h + feed_forward(l, h), l.ln2_w, l.ln2_b);
-    } else {
-      const Eigen::MatrixXd a = l.ln1 ? layer_norm(h, l.ln1_w, l.ln1_b) : h;
-      const bool qk = l.ln1 && (c.ln.attn == AttnLnPlace::qkv || c.ln.attn == AttnLnPlace::qk);
-      const bool v = l.ln1 && (c.ln.attn == AttnLnPlace::qkv || c.ln.attn == AttnLnPlace::v);
-      h += attention(l, qk ? a : h, qk ? a : h, v ? a : h, att);
-      h += feed_forward(l, l.ln2 ? layer_norm(h, l.ln2_w, l.ln2_b) : h);
-    }
-    if (options.hidden) r.hidden.push_back(h);
-  }
-  if (lnf_) h = layer_norm(h, lnf_w_, lnf_b_);
-  r.logits = ((h * head_w_.transpose()).rowwise() + head_b_.transpose()) * c.readout_scale;  // (T, n_out)
-  if (c.head == HeadKind::classify) {
-    Eigen::RowVectorXd state;
-    switch (c.readout) {
-      case ClassifyReadout::bos: state = h.row(0); break;
-      case ClassifyReadout::last: state = h.row(T - 1); break;
-      case ClassifyReadout::mean: state = h.colwise().mean(); break;
-    }
-    r.readout_logit = c.readout_scale * (state.dot(head_w_.row(0)) + head_b_[0]);
-  }
+  forward_rows(s, 0, T, options, &r);
+  r.logits = s.logits.topRows(T);
+  if (c.head == HeadKind::classify) r.readout_logit = readout_logit(s);
   return r;
 }
 
 bool Evaluator::accepts(WordView word) const {
   const auto r = run(word);
   const auto& c = w_.config;
+  const long T = r.logits.rows();
   switch (c.head) {
     case HeadKind::classify: return r.readout_logit > 0;
-    case HeadKind::next_symbols: {
-      const long T = r.logits.rows();
+    case HeadKind::next_symbols:
       for (long t = 0; t + 1 < T; ++t)
         if (!(r.logits(t, word[static_cast<std::size_t>(t)]) > 0)) return false;
       return r.logits(T - 1, c.n_outputs - 1) > 0;
-    }
-    case HeadKind::lm: {
-      const long T = r.logits.rows();
+    case HeadKind::lm:
       for (long t = 0; t < T; ++t) {
-        const int target = t + 1 < T ? word[static_cast<std::size_t>(t)] : c.vocab - 1;  // <eos> is the last token
+        const long target = t + 1 < T ? word[static_cast<std::size_t>(t)] : c.vocab - 1;  // <eos> is the last token
         Eigen::Index best = 0;
         r.logits.row(t).maxCoeff(&best);
         if (best != target) return false;
       }
       return true;
-    }
   }
   return false;
 }

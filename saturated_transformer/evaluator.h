@@ -2,12 +2,16 @@
 // double precision with the attention of an EvalMode (softmax, temperature:C, scaled:RHO,
 // saturated, hard). Used by `saturn eval`, the saturation study, head analysis and the verifier.
 //
-// Acceptance rule (documented in docs/saturation.md):
-//   classify      accepted  <=> the classifier logit > 0
-//   next_symbols  correct   <=> at every position the signs of the logits equal the true
-//                 next-symbol set and membership bit; the model's accepted language is
-//                 {w : every w[t] is predicted allowed after w[<t] and the final member bit > 0}
-//   lm            accepted  <=> at every position the argmax is the actual next token (<eos> last)
+// Positions are computed in blocks of rows through one code path: a whole string at once
+// (`run`), or — for causal models — one new position at a time on top of cached per-layer keys and
+// values (`push`/`pop`), so the verifier can walk a trie of prefixes and pay per trie node.
+//
+// Acceptance rule (docs/saturation.md):
+//   classify      accepted <=> the classifier logit > 0
+//   next_symbols  accepted <=> every w[t] is predicted allowed after w[<t] (its logit > 0) and the
+//                 final "is a member" logit > 0; a string is *correct* when the sign of every
+//                 output at every position equals the true next-symbol set and membership bit
+//   lm            accepted <=> at every position the argmax is the actual next token (<eos> last)
 #pragma once
 
 #include <Eigen/Dense>
@@ -19,16 +23,18 @@
 
 namespace saturn {
 
+using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
 struct EvalOptions {
   bool attention = false;  // keep every layer's per-head attention weights
   bool hidden = false;     // keep the residual stream after the embedding and after every layer
 };
 
 struct EvalResult {
-  Eigen::MatrixXd logits;                               // (T, n_out); T = 1 + |w| (BOS first)
-  std::vector<std::vector<Eigen::MatrixXd>> attention;  // [layer][head] (T, T), rows = queries
-  std::vector<Eigen::MatrixXd> hidden;                  // [0..n_layers] (T, d)
-  double readout_logit = 0;                             // classify: the classifier logit
+  RowMatrix logits;                               // (T, n_out); T = 1 + |w| (BOS first)
+  std::vector<std::vector<RowMatrix>> attention;  // [layer][head] (T, T), rows = queries
+  std::vector<RowMatrix> hidden;                  // [0..n_layers] (T, d)
+  double readout_logit = 0;                       // classify: the classifier logit
 };
 
 class Evaluator {
@@ -41,36 +47,54 @@ class Evaluator {
 
   // Evaluates one word (alphabet symbol ids; BOS is prepended).
   EvalResult run(WordView word, const EvalOptions& options = {}) const;
-
-  // The model's decision under the acceptance rule above (classify / lm / next_symbols).
+  // The model's decision under the acceptance rule above.
   bool accepts(WordView word) const;
 
-  // Attention weights of one row of scores under this evaluator's mode (keys 0..n-1).
-  // scores: raw q.k / sqrt(dh). Writes weights into `out`.
+  // Attention weights of one row of raw scores (q.k / sqrt(dh)) under this mode.
   void attention_weights(const Eigen::Ref<const Eigen::RowVectorXd>& scores, Eigen::Ref<Eigen::RowVectorXd> out) const;
+
+  // --- incremental evaluation (causal models) ----------------------------------------------------
+  // Caches of one string being extended: per-layer keys and values, final states, logits.
+  struct State {
+    int length = 0;                    // positions filled, BOS included
+    std::vector<RowMatrix> k, v;       // [layer] (capacity, d)
+    RowMatrix h;                       // (capacity, d) residual stream of the rows being computed
+    RowMatrix final_h;                 // (capacity, d) after ln_f
+    RowMatrix logits;                  // (capacity, n_out)
+    Eigen::RowVectorXd final_sum;      // sum of final_h rows (mean readout)
+  };
+  // A state holding BOS only, with room for `capacity` positions (<= max_len).
+  State start(int capacity) const;
+  void push(State& s, Symbol a) const;  // causal models only
+  void pop(State& s) const;
+  // Classifier logit of the string in s (readout bos / last / mean).
+  double readout_logit(const State& s) const;
 
  private:
   struct Layer {
-    Eigen::MatrixXd wq, wk, wv, wo, w1, w2;  // [out, in]
-    Eigen::VectorXd bq, bk, bv, bo, b1, b2;
-    Eigen::VectorXd ln1_w, ln1_b, ln2_w, ln2_b;
+    RowMatrix wq, wk, wv, wo, w1, w2;  // [out, in]
+    Eigen::RowVectorXd bq, bk, bv, bo, b1, b2;
+    Eigen::RowVectorXd ln1_w, ln1_b, ln2_w, ln2_b;
     bool ln1 = false, ln2 = false;
   };
-  Eigen::MatrixXd layer_norm(const Eigen::MatrixXd& x, const Eigen::VectorXd& w, const Eigen::VectorXd& b) const;
-  Eigen::MatrixXd attention(const Layer& l, const Eigen::MatrixXd& q_in, const Eigen::MatrixXd& k_in,
-                            const Eigen::MatrixXd& v_in, std::vector<Eigen::MatrixXd>* weights) const;
-  Eigen::MatrixXd feed_forward(const Layer& l, const Eigen::MatrixXd& x) const;
+  // Computes rows [r0, r1) of every layer; keys of earlier rows must be cached in s. Keeps the
+  // attention weights / hidden states `keep` asks for in *capture.
+  void forward_rows(State& s, int r0, int r1, const EvalOptions& keep, EvalResult* capture) const;
+  void layer_norm(Eigen::Ref<RowMatrix> x, const Eigen::RowVectorXd& w, const Eigen::RowVectorXd& b) const;
+  void attention(const Layer& l, State& s, int layer, int r0, int r1, const RowMatrix& q_in, const RowMatrix& k_in,
+                 const RowMatrix& v_in, RowMatrix& out, std::vector<RowMatrix>* weights) const;
+  RowMatrix feed_forward(const Layer& l, const RowMatrix& x) const;
 
   ModelWeights w_;
   EvalMode mode_;
   std::vector<Layer> layers_;
-  Eigen::MatrixXd embed_, pos_, head_w_;  // embed (V, d); pos (max_len, d) learned or sinusoidal
-  Eigen::VectorXd head_b_, lnf_w_, lnf_b_;
+  RowMatrix embed_, pos_, head_w_;  // embed (V, d); pos (max_len, d); head (n_out, d)
+  Eigen::RowVectorXd head_b_, lnf_w_, lnf_b_;
   bool lnf_ = false;
 };
 
 // Sinusoidal positional encodings (Vaswani et al. 2017): P[t, 2j] = sin(t / 10000^(2j/d)),
 // P[t, 2j+1] = cos(t / 10000^(2j/d)). Shape (max_len, d).
-Eigen::MatrixXd sinusoidal_positions(int max_len, int d);
+RowMatrix sinusoidal_positions(int max_len, int d);
 
 }  // namespace saturn
