@@ -214,12 +214,17 @@ Evaluator::State Evaluator::start(int capacity) const {
 void Evaluator::push(State& s, Symbol a) const {
   const auto& c = w_.config;
   if (!c.causal) throw Error("incremental evaluation needs a causal model");
-  if (s.length == 0) forward_rows(s, 0, 1, {}, nullptr);  // BOS
+  if (s.length == 0) begin(s);
   const int t = s.length;
   if (t >= s.h.rows()) throw Error(fmt::format("string exceeds the evaluator state's capacity {}", s.h.rows() - 1));
   if (a >= c.vocab) throw Error(fmt::format("symbol id {} is outside the model's vocabulary", a));
   s.h.row(t) = embed_.row(a) + pos_.row(t);
   forward_rows(s, t, t + 1, {}, nullptr);
+}
+
+void Evaluator::begin(State& s) const {
+  if (!w_.config.causal) throw Error("incremental evaluation needs a causal model");
+  if (s.length == 0) forward_rows(s, 0, 1, {}, nullptr);
 }
 
 void Evaluator::pop(State& s) const {

@@ -65,7 +65,8 @@ class Evaluator {
   };
   // A state holding BOS only, with room for `capacity` positions (<= max_len).
   State start(int capacity) const;
-  void push(State& s, Symbol a) const;  // causal models only
+  void begin(State& s) const;           // evaluates BOS (causal models only)
+  void push(State& s, Symbol a) const;  // appends a position (causal models only)
   void pop(State& s) const;
   // Classifier logit of the string in s (readout bos / last / mean).
   double readout_logit(const State& s) const;

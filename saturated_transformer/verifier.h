@@ -1,0 +1,58 @@
+// The exhaustive verifier: which language does a model recognize, exactly, up to a length?
+//
+// Every word over the model's alphabet of length 0..max_length is evaluated (streamed, in
+// parallel, in bounded memory) and compared with the language's membership oracle under the
+// acceptance rule of evaluator.h; then K sampled members and K sampled non-members at longer
+// lengths. For causal models the words are walked in trie order with cached per-layer keys and
+// values, so the cost grows with the number of trie nodes, not with the sum of the lengths.
+// Results (counts, the shortest counterexamples) do not depend on the thread count.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "languages/language.h"
+#include "saturated_transformer/eval_mode.h"
+#include "saturated_transformer/model_weights.h"
+
+namespace saturn {
+
+struct VerifyOptions {
+  int max_length = 10;                   // every word of length <= max_length
+  EvalMode mode = EvalMode::saturated();
+  int long_samples = 0;                  // members and non-members each, at long_min..long_max
+  int long_min = 0, long_max = 0;
+  std::uint64_t seed = 1;
+  int max_counterexamples = 5;           // shortest counterexamples kept of each kind
+  bool use_trie = true;                  // causal models: share prefix computation
+};
+
+struct Counterexample {
+  std::string word;
+  bool member = false;  // the oracle's answer (the model said the opposite)
+  bool operator<(const Counterexample& o) const {
+    return word.size() != o.word.size() ? word.size() < o.word.size() : word < o.word;
+  }
+  bool operator==(const Counterexample&) const = default;
+};
+
+struct VerifyCounts {
+  std::uint64_t checked = 0, false_accepts = 0, false_rejects = 0;
+  std::vector<Counterexample> false_accept_examples, false_reject_examples;  // shortest first
+  std::uint64_t errors() const { return false_accepts + false_rejects; }
+  double accuracy() const { return checked ? 1.0 - static_cast<double>(errors()) / static_cast<double>(checked) : 1.0; }
+};
+
+struct VerifyReport {
+  VerifyCounts exhaustive;  // all words up to max_length
+  VerifyCounts sampled;     // long samples
+  double seconds = 0;       // exhaustive part
+  double strings_per_second() const { return seconds > 0 ? static_cast<double>(exhaustive.checked) / seconds : 0; }
+  bool exact() const { return exhaustive.errors() == 0 && sampled.errors() == 0; }
+};
+
+// Throws saturn::Error when the model's tokens do not start with the language's alphabet.
+VerifyReport verify(const ModelWeights& model, const Language& language, const VerifyOptions& options);
+
+}  // namespace saturn
