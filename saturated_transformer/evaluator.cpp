@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <limits>
 
 #include "core/error.h"
 
@@ -135,6 +136,9 @@ void Evaluator::attention(const Layer& l, State& s, int layer, int r0, int r1, c
       scores.head(keys).noalias() = q.row(i).segment(h * dh, dh) * K.block(0, h * dh, keys, dh).transpose();
       scores.head(keys) *= inv_sqrt;
       attention_weights(scores.head(keys), a.head(keys));
+      const double m = scores.head(keys).maxCoeff(), tol = kTieTolerance * std::max(1.0, std::abs(m));
+      for (long j = 0; j < keys; ++j)
+        if (m - scores[j] > tol) s.min_score_gap = std::min(s.min_score_gap, m - scores[j]);
       heads.row(i).segment(h * dh, dh).noalias() = a.head(keys) * V.block(0, h * dh, keys, dh);
       if (keep) keep->row(i).head(keys) = a.head(keys);
     }
@@ -206,6 +210,7 @@ Evaluator::State Evaluator::start(int capacity) const {
   s.final_h.resize(capacity, c.d_model);
   s.logits.resize(capacity, c.n_outputs);
   s.final_sum = Eigen::RowVectorXd::Zero(c.d_model);
+  s.min_score_gap = std::numeric_limits<double>::infinity();
   s.h.row(0) = embed_.row(c.bos_id) + pos_.row(0);
   s.length = 0;
   return s;
@@ -255,6 +260,7 @@ EvalResult Evaluator::run(WordView word, const EvalOptions& options) const {
   EvalResult r;
   forward_rows(s, 0, T, options, &r);
   r.logits = s.logits.topRows(T);
+  r.min_score_gap = s.min_score_gap;
   if (c.head == HeadKind::classify) r.readout_logit = readout_logit(s);
   return r;
 }

@@ -35,6 +35,10 @@ struct EvalResult {
   std::vector<std::vector<RowMatrix>> attention;  // [layer][head] (T, T), rows = queries
   std::vector<RowMatrix> hidden;                  // [0..n_layers] (T, d)
   double readout_logit = 0;                       // classify: the classifier logit
+  // Smallest gap, over every attention row, between the maximal score and the largest score that
+  // does not tie it (infinity when no row has a non-tied score). A small gap is a near-tie: there
+  // saturated and finite-temperature attention may decide differently.
+  double min_score_gap = 0;
 };
 
 class Evaluator {
@@ -62,6 +66,7 @@ class Evaluator {
     RowMatrix final_h;                 // (capacity, d) after ln_f
     RowMatrix logits;                  // (capacity, n_out)
     Eigen::RowVectorXd final_sum;      // sum of final_h rows (mean readout)
+    double min_score_gap = 0;          // see EvalResult
   };
   // A state holding BOS only, with room for `capacity` positions (<= max_len).
   State start(int capacity) const;

@@ -1,0 +1,53 @@
+// The saturation study of a model on labelled test sets (Merrill et al. 2021):
+//  - accuracy per test set in softmax, saturated and hard modes;
+//  - agreement of temperature:C and scaled:RHO with saturated as C, RHO = 2^0 .. 2^max_power grow,
+//    and the grid point from which every decision stays the same (where decisions stop changing);
+//  - an input where scaled:2^max_power and saturated still disagree, if any;
+//  - Merrill et al.'s saturation score: per layer, the cosine similarity of the representations
+//    under softmax and scaled:1000, averaged over positions and inputs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/word.h"
+#include "saturated_transformer/model_weights.h"
+
+namespace saturn {
+
+struct LabelledSet {
+  std::string name;            // e.g. "test_52..100"
+  std::vector<Word> words;
+  std::vector<bool> members;   // oracle labels
+};
+
+struct ModeAccuracy {
+  std::string mode;
+  std::vector<double> accuracy;  // per set
+};
+
+struct AgreementCurve {
+  std::string family;                // "temperature" or "scaled"
+  std::vector<double> values;        // C or RHO: 2^0 .. 2^max_power
+  std::vector<double> agreement;     // fraction of inputs deciding like saturated
+  double stable_from = 0;            // smallest grid value from which no decision changes (up to the largest)
+  std::string disagreement_example;  // an input deciding unlike saturated at the largest value
+};
+
+struct SaturationReport {
+  std::vector<std::string> sets;
+  std::vector<ModeAccuracy> accuracy;       // softmax, saturated, hard
+  std::vector<AgreementCurve> curves;       // temperature, scaled
+  std::vector<double> saturation_by_layer;  // cosine(softmax, scaled:1000) per layer output
+};
+
+struct SaturationOptions {
+  int max_power = 20;          // grid 2^0 .. 2^max_power
+  double saturation_scale = 1000;
+  std::size_t max_inputs = 2000;  // inputs used for curves and the saturation score (first ones of each set)
+};
+
+SaturationReport saturation_study(const ModelWeights& model, const Alphabet& alphabet,
+                                  const std::vector<LabelledSet>& sets, const SaturationOptions& options = {});
+
+}  // namespace saturn
