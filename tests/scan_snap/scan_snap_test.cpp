@@ -1,0 +1,106 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+
+#include "scan_snap/data.h"
+#include "scan_snap/model.h"
+#include "scan_snap/trainer.h"
+
+namespace saturn::scan_snap {
+namespace {
+
+TEST(ScanSnapData, LayoutAndClassDistributions) {
+  DataOptions o;
+  o.num_last = 2;
+  o.num_next_per_last = 2;
+  o.num_common = 3;
+  o.num_unique_per_next = 4;
+  const Dataset d(o);
+  EXPECT_EQ(d.vocab(), 3 + 4 * 4 + 2 + 4);
+  EXPECT_EQ(d.query_token(3), 3 + 16 + 1);
+  EXPECT_EQ(d.next_token(3), 3 + 16 + 2 + 3);
+  // Class 1: commons weight 1, distincts 0.1, 0.4, 0.7, 1.0; normalised by 5.2.
+  const auto& p = d.probabilities(1);
+  ASSERT_EQ(p.size(), 7u);
+  EXPECT_NEAR(p[0], 1.0 / 5.2, 1e-12);
+  EXPECT_NEAR(p[3], 0.1 / 5.2, 1e-12);
+  EXPECT_NEAR(p[6], 1.0 / 5.2, 1e-12);
+  // Empirical key frequencies of class 1 match (chi-square, 6 degrees of freedom, p = 0.001).
+  std::map<int, int> hist;
+  int n = 0;
+  for (std::uint64_t i = 0; n < 20000; ++i) {
+    const auto s = d.sample(5, i);
+    if (s.klass != 1) continue;
+    for (int k : s.keys) ++hist[k], ++n;
+    if (n >= 20000) break;
+  }
+  double chi2 = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const double e = p[i] * n, obs = hist[d.support(1)[i]];
+    chi2 += (obs - e) * (obs - e) / e;
+  }
+  EXPECT_LT(chi2, 22.46);
+}
+
+TEST(ScanSnapModel, GradientsMatchFiniteDifferences) {
+  DataOptions o;
+  o.num_last = 2;
+  o.num_common = 3;
+  o.num_unique_per_next = 3;
+  o.seq_len = 6;
+  const Dataset d(o);
+  Model m(d.vocab());
+  Rng rng(3);
+  for (long i = 0; i < m.z.size(); ++i) m.z.data()[i] = rng.normal(), m.y.data()[i] = rng.normal();
+  std::vector<Sequence> batch;
+  for (int i = 0; i < 5; ++i) batch.push_back(d.sample(1, static_cast<std::uint64_t>(i)));
+  Grads g(d.vocab());
+  forward_backward(m, batch, g);
+  // Relative error of the whole gradient: |fd - analytic| / (|fd| + |analytic|).
+  auto check = [&](Matrix& param, const Matrix& grad) {
+    double diff = 0, size = 0;
+    for (long i = 0; i < param.size(); ++i) {
+      const double h = 1e-6, old = param.data()[i];
+      Grads scratch(d.vocab());
+      param.data()[i] = old + h;
+      const double up = forward_backward(m, batch, scratch);
+      param.data()[i] = old - h;
+      const double down = forward_backward(m, batch, scratch);
+      param.data()[i] = old;
+      const double fd = (up - down) / (2 * h), an = grad.data()[i];
+      diff += (fd - an) * (fd - an);
+      size += fd * fd + an * an;
+    }
+    return std::sqrt(diff) / std::sqrt(size);
+  };
+  EXPECT_LT(check(m.z, g.z), 1e-7);
+  EXPECT_LT(check(m.y, g.y), 1e-7);
+}
+
+TEST(ScanSnapTraining, AttentionLeavesCommonTokensAndTheLossFalls) {
+  DataOptions o;
+  o.num_last = 2;
+  o.num_next_per_last = 2;
+  const Dataset d(o);
+  TrainOptions t;
+  t.steps = 400;
+  t.batch = 64;
+  t.lr_z = 1.0;
+  t.lr_ratio = 1.0;
+  const auto r = train(d, t);
+  EXPECT_LT(r.loss.back(), r.loss.front() * 0.5);
+  EXPECT_LT(r.final_entropy, r.mean_entropy.front());  // attention concentrates
+  // Mass on common tokens falls for every class.
+  for (int c = 0; c < d.num_classes(); ++c) {
+    const auto& first = r.classes[static_cast<std::size_t>(c)].attention.front();
+    const auto& last = r.classes[static_cast<std::size_t>(c)].attention.back();
+    double common_first = 0, common_last = 0;
+    for (std::size_t i = 0; i < first.size(); ++i)
+      if (d.is_common(d.support(c)[i])) common_first += first[i], common_last += last[i];
+    EXPECT_LT(common_last, common_first) << "class " << c;
+  }
+}
+
+}  // namespace
+}  // namespace saturn::scan_snap
