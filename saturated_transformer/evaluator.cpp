@@ -111,92 +111,102 @@ void Evaluator::attention_weights(const Eigen::Ref<const Eigen::RowVectorXd>& sc
   }
 }
 
-void Evaluator::attention(const Layer& l, State& s, int layer, int r0, int r1, const RowMatrix& q_in,
-                          const RowMatrix& k_in, const RowMatrix& v_in, RowMatrix& out,
+void Evaluator::attention(const Layer& l, State& s, int layer, int r0, int r1, bool ln_qk, bool ln_v,
                           std::vector<RowMatrix>* weights) const {
   const auto& c = w_.config;
   const long n = r1 - r0, dh = c.d_head();
-  auto& K = s.k[layer];  // (capacity, d)
-  auto& V = s.v[layer];  // (capacity, d)
-  K.middleRows(r0, n).noalias() = k_in * l.wk.transpose();
-  K.middleRows(r0, n).rowwise() += l.bk;
-  V.middleRows(r0, n).noalias() = v_in * l.wv.transpose();
-  V.middleRows(r0, n).rowwise() += l.bv;
-  RowMatrix q = q_in * l.wq.transpose();  // (n, d)
+  const auto x = s.h.middleRows(r0, n);       // (n, d) residual stream
+  const auto a = s.normed.topRows(n);         // (n, d) ln1(x) when ln1 is used
+  auto K = s.k[static_cast<std::size_t>(layer)].middleRows(r0, n);  // (n, d)
+  auto V = s.v[static_cast<std::size_t>(layer)].middleRows(r0, n);  // (n, d)
+  auto q = s.q.topRows(n);                    // (n, d)
+  auto heads = s.heads.topRows(n);            // (n, d) concatenated head outputs
+  if (ln_qk) K.noalias() = a * l.wk.transpose(), q.noalias() = a * l.wq.transpose();
+  else K.noalias() = x * l.wk.transpose(), q.noalias() = x * l.wq.transpose();
+  if (ln_v) V.noalias() = a * l.wv.transpose();
+  else V.noalias() = x * l.wv.transpose();
+  K.rowwise() += l.bk;
+  V.rowwise() += l.bv;
   q.rowwise() += l.bq;
-  RowMatrix heads = RowMatrix::Zero(n, c.d_model);  // (n, d) concatenated head outputs
+  const auto& Kall = s.k[static_cast<std::size_t>(layer)];
+  const auto& Vall = s.v[static_cast<std::size_t>(layer)];
   const double inv_sqrt = 1.0 / std::sqrt(static_cast<double>(dh));
-  Eigen::RowVectorXd scores(r1), a(r1);
   for (int h = 0; h < c.n_heads; ++h) {
     RowMatrix* keep = nullptr;
     if (weights) keep = &weights->emplace_back(RowMatrix::Zero(n, r1));
     for (long i = 0; i < n; ++i) {
       const long t = r0 + i;
       const long keys = c.causal ? t + 1 : r1;
-      scores.head(keys).noalias() = q.row(i).segment(h * dh, dh) * K.block(0, h * dh, keys, dh).transpose();
-      scores.head(keys) *= inv_sqrt;
-      attention_weights(scores.head(keys), a.head(keys));
-      const double m = scores.head(keys).maxCoeff(), tol = kTieTolerance * std::max(1.0, std::abs(m));
+      auto scores = s.scores.head(keys);
+      auto w = s.weights.head(keys);
+      scores.noalias() = q.row(i).segment(h * dh, dh) * Kall.block(0, h * dh, keys, dh).transpose();
+      scores *= inv_sqrt;
+      attention_weights(scores, w);
+      const double m = scores.maxCoeff(), tol = kTieTolerance * std::max(1.0, std::abs(m));
       for (long j = 0; j < keys; ++j)
         if (m - scores[j] > tol) s.min_score_gap = std::min(s.min_score_gap, m - scores[j]);
-      heads.row(i).segment(h * dh, dh).noalias() = a.head(keys) * V.block(0, h * dh, keys, dh);
-      if (keep) keep->row(i).head(keys) = a.head(keys);
+      heads.row(i).segment(h * dh, dh).noalias() = w * Vall.block(0, h * dh, keys, dh);
+      if (keep) keep->row(i).head(keys) = w;
     }
   }
+  auto out = s.att.topRows(n);  // (n, d)
   out.noalias() = heads * l.wo.transpose();
   out.rowwise() += l.bo;
 }
 
-RowMatrix Evaluator::feed_forward(const Layer& l, const RowMatrix& x) const {
-  RowMatrix h = x * l.w1.transpose();  // (n, d_ff)
-  h.rowwise() += l.b1;
-  if (w_.config.activation == Activation::relu) h = h.cwiseMax(0.0);
-  else h = h.unaryExpr([](double z) { return gelu(z); });
-  RowMatrix y = h * l.w2.transpose();  // (n, d)
-  y.rowwise() += l.b2;
-  return y;
+void Evaluator::feed_forward_add(const Layer& l, State& s, long n, bool from_normed) const {
+  auto x = s.h.middleRows(s.length - n, n);  // (n, d) residual stream, updated in place
+  auto hidden = s.ffn.topRows(n);            // (n, d_ff)
+  if (from_normed) hidden.noalias() = s.normed.topRows(n) * l.w1.transpose();
+  else hidden.noalias() = x * l.w1.transpose();
+  hidden.rowwise() += l.b1;
+  if (w_.config.activation == Activation::relu) hidden = hidden.cwiseMax(0.0);
+  else hidden = hidden.unaryExpr([](double z) { return gelu(z); });
+  x.noalias() += hidden * l.w2.transpose();
+  x.rowwise() += l.b2;
 }
 
 void Evaluator::forward_rows(State& s, int r0, int r1, const EvalOptions& keep, EvalResult* capture) const {
   const auto& c = w_.config;
   const long n = r1 - r0;
   s.length = r1;
-  RowMatrix x = s.h.middleRows(r0, n);  // (n, d)
+  auto x = s.h.middleRows(r0, n);  // (n, d) residual stream of the new rows
+  auto normed = s.normed.topRows(n);
   if (keep.hidden) capture->hidden.push_back(x);
-  RowMatrix att(n, c.d_model);
   for (int li = 0; li < c.n_layers; ++li) {
     const auto& l = layers_[static_cast<std::size_t>(li)];
     std::vector<RowMatrix>* weights = keep.attention ? &capture->attention.emplace_back() : nullptr;
     if (c.layer_norm == LayerNormMode::post) {
-      attention(l, s, li, r0, r1, x, x, x, att, weights);
-      x += att;
+      attention(l, s, li, r0, r1, false, false, weights);
+      x += s.att.topRows(n);
       layer_norm(x, l.ln1_w, l.ln1_b);
-      x += feed_forward(l, x);
+      feed_forward_add(l, s, n, false);
       layer_norm(x, l.ln2_w, l.ln2_b);
     } else {
-      RowMatrix a = x;
-      if (l.ln1) layer_norm(a, l.ln1_w, l.ln1_b);
+      if (l.ln1) {
+        normed = x;
+        layer_norm(normed, l.ln1_w, l.ln1_b);
+      }
       const bool qk = l.ln1 && (c.ln.attn == AttnLnPlace::qkv || c.ln.attn == AttnLnPlace::qk);
       const bool v = l.ln1 && (c.ln.attn == AttnLnPlace::qkv || c.ln.attn == AttnLnPlace::v);
-      attention(l, s, li, r0, r1, qk ? a : x, qk ? a : x, v ? a : x, att, weights);
-      x += att;
+      attention(l, s, li, r0, r1, qk, v, weights);
+      x += s.att.topRows(n);
       if (l.ln2) {
-        RowMatrix m = x;
-        layer_norm(m, l.ln2_w, l.ln2_b);
-        x += feed_forward(l, m);
-      } else {
-        x += feed_forward(l, x);
+        normed = x;
+        layer_norm(normed, l.ln2_w, l.ln2_b);
       }
+      feed_forward_add(l, s, n, l.ln2);
     }
     if (keep.hidden) capture->hidden.push_back(x);
   }
-  s.h.middleRows(r0, n) = x;
-  if (lnf_) layer_norm(x, lnf_w_, lnf_b_);
-  s.final_h.middleRows(r0, n) = x;
-  s.logits.middleRows(r0, n).noalias() = x * head_w_.transpose();
-  s.logits.middleRows(r0, n).rowwise() += head_b_;
-  s.logits.middleRows(r0, n) *= c.readout_scale;
-  s.final_sum += x.colwise().sum();
+  auto final = s.final_h.middleRows(r0, n);  // (n, d)
+  final = x;
+  if (lnf_) layer_norm(final, lnf_w_, lnf_b_);
+  auto logits = s.logits.middleRows(r0, n);  // (n, n_out)
+  logits.noalias() = final * head_w_.transpose();
+  logits.rowwise() += head_b_;
+  logits *= c.readout_scale;
+  s.final_sum += final.colwise().sum();
 }
 
 Evaluator::State Evaluator::start(int capacity) const {
@@ -210,6 +220,13 @@ Evaluator::State Evaluator::start(int capacity) const {
   s.final_h.resize(capacity, c.d_model);
   s.logits.resize(capacity, c.n_outputs);
   s.final_sum = Eigen::RowVectorXd::Zero(c.d_model);
+  s.normed.resize(capacity, c.d_model);
+  s.q.resize(capacity, c.d_model);
+  s.heads.resize(capacity, c.d_model);
+  s.att.resize(capacity, c.d_model);
+  s.ffn.resize(capacity, c.d_ff);
+  s.scores.resize(capacity);
+  s.weights.resize(capacity);
   s.min_score_gap = std::numeric_limits<double>::infinity();
   s.h.row(0) = embed_.row(c.bos_id) + pos_.row(0);
   s.length = 0;

@@ -67,6 +67,10 @@ class Evaluator {
     RowMatrix logits;                  // (capacity, n_out)
     Eigen::RowVectorXd final_sum;      // sum of final_h rows (mean readout)
     double min_score_gap = 0;          // see EvalResult
+    // Scratch, allocated once by start(): no allocation per position.
+    RowMatrix normed, q, heads, att;   // (capacity, d)
+    RowMatrix ffn;                     // (capacity, d_ff)
+    Eigen::RowVectorXd scores, weights;  // (capacity)
   };
   // A state holding BOS only, with room for `capacity` positions (<= max_len).
   State start(int capacity) const;
@@ -87,9 +91,12 @@ class Evaluator {
   // attention weights / hidden states `keep` asks for in *capture.
   void forward_rows(State& s, int r0, int r1, const EvalOptions& keep, EvalResult* capture) const;
   void layer_norm(Eigen::Ref<RowMatrix> x, const Eigen::RowVectorXd& w, const Eigen::RowVectorXd& b) const;
-  void attention(const Layer& l, State& s, int layer, int r0, int r1, const RowMatrix& q_in, const RowMatrix& k_in,
-                 const RowMatrix& v_in, RowMatrix& out, std::vector<RowMatrix>* weights) const;
-  RowMatrix feed_forward(const Layer& l, const RowMatrix& x) const;
+  // Attention of rows [r0, r1) into s.att; queries/keys from ln1(x) (s.normed) when ln_qk, values
+  // when ln_v. Caches the rows' keys and values.
+  void attention(const Layer& l, State& s, int layer, int r0, int r1, bool ln_qk, bool ln_v,
+                 std::vector<RowMatrix>* weights) const;
+  // x += FFN(x or s.normed) for the last n rows.
+  void feed_forward_add(const Layer& l, State& s, long n, bool from_normed) const;
 
   ModelWeights w_;
   EvalMode mode_;
