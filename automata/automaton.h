@@ -1,0 +1,47 @@
+// Finite automata as Boost.Graph graphs: states are vertices (bundled: accepting), labelled
+// transitions are edges (bundled: symbol index, or kEpsilon). The same type holds NFAs and DFAs;
+// `is_deterministic` tells which. Algorithms are free functions in their own files
+// (regex_to_nfa, determinize, minimize, trim, product, complement, equivalent, write_dot, compile);
+// the hot path runs on a compiled DfaTable (dfa_table.h). Boost types stay inside automata/.
+#pragma once
+
+#include <boost/graph/adjacency_list.hpp>
+
+#include "core/word.h"
+
+namespace saturn::automata {
+
+inline constexpr int kEpsilon = -1;
+
+struct StateProps {
+  bool accepting = false;
+};
+struct EdgeProps {
+  int symbol = kEpsilon;  // index into the alphabet, or kEpsilon
+};
+
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, StateProps, EdgeProps>;
+using State = Graph::vertex_descriptor;
+
+struct Automaton {
+  Graph graph;
+  State start = 0;
+  Alphabet alphabet;
+
+  int num_states() const { return static_cast<int>(boost::num_vertices(graph)); }
+  State add_state(bool accepting = false) { return boost::add_vertex(StateProps{accepting}, graph); }
+  void add_edge(State from, State to, int symbol) { boost::add_edge(from, to, EdgeProps{symbol}, graph); }
+  bool accepting(State s) const { return graph[s].accepting; }
+};
+
+// No epsilon edges and at most one edge per (state, symbol).
+bool is_deterministic(const Automaton& a);
+// Every state reachable from the start and able to reach an accepting state.
+bool is_trim(const Automaton& a);
+// Deterministic, trim, and no two states equivalent (checked by Moore refinement).
+bool is_minimal(const Automaton& a);
+
+// Brute-force run of an NFA (epsilon closures); for tests and small inputs.
+bool accepts(const Automaton& a, WordView w);
+
+}  // namespace saturn::automata

@@ -1,0 +1,15 @@
+// Subset construction: an NFA (with epsilon edges) to an equivalent DFA whose states are the
+// reachable sets of NFA states. Not in place. Worst case O(2^n) states; partial (no dead state).
+#pragma once
+
+#include "automata/automaton.h"
+
+namespace saturn::automata {
+
+Automaton determinize(const Automaton& nfa);
+
+// Adds a non-accepting dead state receiving every missing transition (if any is missing).
+// Precondition: deterministic. Not in place.
+Automaton complete(const Automaton& dfa);
+
+}  // namespace saturn::automata
