@@ -1,0 +1,159 @@
+#include "languages/dyck.h"
+
+#include <fmt/format.h>
+
+#include <mutex>
+#include <shared_mutex>
+
+#include "core/error.h"
+#include "languages/combinatorics.h"
+
+namespace saturn {
+
+std::pair<char, char> bracket_pair(int i) {
+  static const char* kOpen = "([{<";
+  static const char* kClose = ")]}>";
+  if (i < 4) return {kOpen[i], kClose[i]};
+  return {static_cast<char>('a' + (i - 4)), static_cast<char>('A' + (i - 4))};
+}
+
+namespace {
+
+std::string bracket_alphabet(int k) {
+  std::string s;
+  for (int i = 0; i < k; ++i) {
+    const auto [o, c] = bracket_pair(i);
+    s += o;
+    s += c;
+  }
+  return s;
+}
+
+class Dyck : public Language {
+ public:
+  Dyck(int k, int depth) : k_(k), depth_(depth), alphabet_(bracket_alphabet(k)) {}
+
+  std::string spec() const override {
+    return depth_ > 0 ? fmt::format("dyck:k={},depth={}", k_, depth_) : fmt::format("dyck:k={}", k_);
+  }
+  std::string description() const override {
+    return depth_ > 0 ? fmt::format("Dyck-{} with nesting depth at most {}", k_, depth_)
+                      : fmt::format("Dyck-{}: well-nested brackets of {} types", k_, k_);
+  }
+  const Alphabet& alphabet() const override { return alphabet_; }
+
+  // Symbol 2i opens type i, 2i+1 closes it.
+  LangState start() const override { return {}; }
+  bool step(LangState& s, Symbol a) const override {
+    const int type = a / 2;
+    if (a % 2 == 0) {
+      if (depth_ > 0 && static_cast<int>(s.size()) >= depth_) return false;
+      s.push_back(type);
+      return true;
+    }
+    if (s.empty() || s.back() != type) return false;
+    s.pop_back();
+    return true;
+  }
+  bool accepting(const LangState& s) const override { return s.empty(); }
+  bool live(const LangState&) const override { return true; }
+
+  BigInt completions(const LangState& s, int r) const override { return paths(static_cast<int>(s.size()), r); }
+
+  Word sample_member(int n, Rng& rng) const override {
+    if (count(n) == 0) throw NoMembersError(fmt::format("{} has no members of length {}", spec(), n));
+    return depth_ > 0 ? sample_bounded(n, rng) : sample_unbounded(n, rng);
+  }
+
+ private:
+  // Weighted paths: completions from height h with r symbols left.
+  BigInt paths(int h, int r) const {
+    if (r < h || (r - h) % 2 != 0) return 0;
+    if (depth_ == 0) {
+      BigInt kpow = 1;
+      for (int i = 0; i < (r - h) / 2; ++i) kpow *= k_;
+      return kpow * ballot(r, h);
+    }
+    if (h > depth_) return 0;
+    ensure(r);
+    std::shared_lock lock(mutex_);
+    return table_[static_cast<std::size_t>(r)][static_cast<std::size_t>(h)];
+  }
+
+  // Bounded depth: table_[r][h] = k * table_[r-1][h+1] (h < D) + table_[r-1][h-1] (h > 0).
+  void ensure(int r) const {
+    {
+      std::shared_lock lock(mutex_);
+      if (static_cast<int>(table_.size()) > r) return;
+    }
+    std::unique_lock lock(mutex_);
+    if (table_.empty()) {
+      table_.emplace_back(static_cast<std::size_t>(depth_) + 1, BigInt(0));
+      table_[0][0] = 1;
+    }
+    while (static_cast<int>(table_.size()) <= r) {
+      const auto& prev = table_.back();
+      std::vector<BigInt> row(static_cast<std::size_t>(depth_) + 1);
+      for (int h = 0; h <= depth_; ++h) {
+        if (h < depth_) row[static_cast<std::size_t>(h)] += k_ * prev[static_cast<std::size_t>(h) + 1];
+        if (h > 0) row[static_cast<std::size_t>(h)] += prev[static_cast<std::size_t>(h) - 1];
+      }
+      table_.push_back(std::move(row));
+    }
+  }
+
+  Word sample_unbounded(int n, Rng& rng) const {
+    Word w(static_cast<std::size_t>(n));
+    std::vector<Symbol> stack;
+    stack.reserve(static_cast<std::size_t>(n) / 2 + 1);
+    for (int i = 0; i < n; ++i) {
+      const std::uint64_t r = static_cast<std::uint64_t>(n - i), h = stack.size();
+      // P(close) = h (r + h + 2) / (2 r (h + 1)).
+      const bool close = h > 0 && rng.uniform_below(2 * r * (h + 1)) < h * (r + h + 2);
+      if (close) {
+        w[static_cast<std::size_t>(i)] = static_cast<Symbol>(2 * stack.back() + 1);
+        stack.pop_back();
+      } else {
+        const auto type = static_cast<Symbol>(k_ == 1 ? 0 : rng.uniform_below(static_cast<std::uint64_t>(k_)));
+        w[static_cast<std::size_t>(i)] = static_cast<Symbol>(2 * type);
+        stack.push_back(type);
+      }
+    }
+    return w;
+  }
+
+  Word sample_bounded(int n, Rng& rng) const {
+    ensure(n);
+    std::shared_lock lock(mutex_);
+    Word w(static_cast<std::size_t>(n));
+    std::vector<Symbol> stack;
+    for (int i = 0; i < n; ++i) {
+      const int r = n - i - 1, h = static_cast<int>(stack.size());
+      const BigInt open = h < depth_ ? BigInt(k_ * table_[static_cast<std::size_t>(r)][static_cast<std::size_t>(h) + 1]) : BigInt(0);
+      const BigInt close = h > 0 ? table_[static_cast<std::size_t>(r)][static_cast<std::size_t>(h) - 1] : BigInt(0);
+      if (uniform_below(open + close, rng) < close) {
+        w[static_cast<std::size_t>(i)] = static_cast<Symbol>(2 * stack.back() + 1);
+        stack.pop_back();
+      } else {
+        const auto type = static_cast<Symbol>(rng.uniform_below(static_cast<std::uint64_t>(k_)));
+        w[static_cast<std::size_t>(i)] = static_cast<Symbol>(2 * type);
+        stack.push_back(type);
+      }
+    }
+    return w;
+  }
+
+  int k_, depth_;
+  Alphabet alphabet_;
+  mutable std::shared_mutex mutex_;
+  mutable std::vector<std::vector<BigInt>> table_;  // bounded depth only
+};
+
+}  // namespace
+
+LanguagePtr make_dyck(const Params& p) {
+  p.expect_only({"k", "depth"});
+  return std::make_shared<Dyck>(static_cast<int>(p.get_int("k", 1, 26)), static_cast<int>(p.get_int("depth", 1, 100000, 0)));
+}
+
+}  // namespace saturn

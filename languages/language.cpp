@@ -1,0 +1,145 @@
+#include "languages/language.h"
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+
+namespace saturn {
+
+namespace {
+constexpr int kRejectionTries = 32;      // uniform draws tried before the exact walk
+constexpr int kNearMissAttempts = 200;   // members drawn before giving up on a near miss
+
+BigInt power(int base, int n) {
+  BigInt x = 1;
+  for (int i = 0; i < n; ++i) x *= base;
+  return x;
+}
+}  // namespace
+
+std::size_t LangStateHash::operator()(const LangState& s) const noexcept {
+  std::uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
+  for (auto x : s) {
+    h ^= static_cast<std::uint64_t>(x) + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+  }
+  return static_cast<std::size_t>(h);
+}
+
+bool Language::contains(WordView w) const {
+  LangState s = start();
+  for (Symbol a : w)
+    if (!step(s, a)) return false;
+  return accepting(s);
+}
+
+BigInt Language::count(int n) const { return n < 0 ? BigInt(0) : completions(start(), n); }
+
+BigInt Language::count_nonmembers(int n) const { return n < 0 ? BigInt(0) : power(alphabet().size(), n) - count(n); }
+
+Word Language::sample_member(int n, Rng& rng) const {
+  const BigInt members = count(n);
+  if (members == 0) throw NoMembersError(fmt::format("{} has no members of length {}", spec(), n));
+  // Dense languages: rejection from uniform words is exact and cheap.
+  if (members * 8 >= power(alphabet().size(), n)) {
+    Word w(static_cast<std::size_t>(n));
+    for (int t = 0; t < kRejectionTries; ++t) {
+      for (auto& x : w) x = static_cast<Symbol>(rng.uniform_below(static_cast<std::uint64_t>(alphabet().size())));
+      if (contains(w)) return w;
+    }
+  }
+  return sample_by_completions(n, rng, true);
+}
+
+Word Language::sample_nonmember(int n, Rng& rng) const {
+  const BigInt nonmembers = count_nonmembers(n);
+  if (nonmembers == 0) throw NoMembersError(fmt::format("{} has no non-members of length {}", spec(), n));
+  if (nonmembers * 8 >= power(alphabet().size(), n)) {
+    Word w(static_cast<std::size_t>(n));
+    for (int t = 0; t < kRejectionTries; ++t) {
+      for (auto& x : w) x = static_cast<Symbol>(rng.uniform_below(static_cast<std::uint64_t>(alphabet().size())));
+      if (!contains(w)) return w;
+    }
+  }
+  return sample_by_completions(n, rng, false);
+}
+
+Word Language::sample_by_completions(int n, Rng& rng, bool member) const {
+  const int sigma = alphabet().size();
+  Word w(static_cast<std::size_t>(n));
+  LangState s = start();
+  bool alive = true;
+  std::vector<LangState> next(static_cast<std::size_t>(sigma));
+  std::vector<BigInt> weight(static_cast<std::size_t>(sigma));
+  std::vector<char> next_alive(static_cast<std::size_t>(sigma));
+  for (int i = 0; i < n; ++i) {
+    const int r = n - i - 1;
+    if (!alive) {  // every continuation of a dead prefix is a non-member
+      w[static_cast<std::size_t>(i)] = static_cast<Symbol>(rng.uniform_below(static_cast<std::uint64_t>(sigma)));
+      continue;
+    }
+    const BigInt all = power(sigma, r);
+    BigInt total = 0;
+    for (int a = 0; a < sigma; ++a) {
+      auto& t = next[static_cast<std::size_t>(a)];
+      t = s;
+      next_alive[static_cast<std::size_t>(a)] = step(t, static_cast<Symbol>(a));
+      const BigInt c = next_alive[static_cast<std::size_t>(a)] ? completions(t, r) : BigInt(0);
+      weight[static_cast<std::size_t>(a)] = member ? c : all - c;
+      total += weight[static_cast<std::size_t>(a)];
+    }
+    BigInt x = uniform_below(total, rng);
+    int chosen = 0;
+    for (int a = 0; a < sigma; ++a) {
+      if (x < weight[static_cast<std::size_t>(a)]) {
+        chosen = a;
+        break;
+      }
+      x -= weight[static_cast<std::size_t>(a)];
+    }
+    w[static_cast<std::size_t>(i)] = static_cast<Symbol>(chosen);
+    alive = next_alive[static_cast<std::size_t>(chosen)] != 0;
+    s = std::move(next[static_cast<std::size_t>(chosen)]);
+  }
+  return w;
+}
+
+Word Language::near_miss(int n, Rng& rng) const {
+  const int sigma = alphabet().size();
+  if (n == 0) throw Error(fmt::format("{}: no near miss of length 0 (no edit keeps the length)", spec()));
+  for (int attempt = 0; attempt < kNearMissAttempts; ++attempt) {
+    Word w = sample_member(n, rng);
+    const auto kind = rng.uniform_below(3);
+    const auto i = static_cast<std::size_t>(rng.uniform_below(static_cast<std::uint64_t>(n)));
+    if (kind == 0) {  // substitution
+      if (sigma < 2) continue;
+      const auto shift = 1 + rng.uniform_below(static_cast<std::uint64_t>(sigma - 1));
+      w[i] = static_cast<Symbol>((w[i] + shift) % static_cast<std::uint64_t>(sigma));
+    } else if (kind == 1) {  // swap of adjacent symbols
+      if (n < 2) continue;
+      const auto j = static_cast<std::size_t>(rng.uniform_below(static_cast<std::uint64_t>(n - 1)));
+      if (w[j] == w[j + 1]) continue;
+      std::swap(w[j], w[j + 1]);
+    } else {  // deletion at i, insertion of a symbol at j
+      w.erase(w.begin() + static_cast<std::ptrdiff_t>(i));
+      const auto j = static_cast<std::ptrdiff_t>(rng.uniform_below(static_cast<std::uint64_t>(n)));
+      w.insert(w.begin() + j, static_cast<Symbol>(rng.uniform_below(static_cast<std::uint64_t>(sigma))));
+    }
+    if (!contains(w)) return w;
+  }
+  throw Error(fmt::format("{}: no near miss of length {} found in {} attempts", spec(), n, kNearMissAttempts));
+}
+
+NextSymbols Language::next_symbols(WordView prefix) const {
+  NextSymbols out;
+  LangState s = start();
+  for (Symbol a : prefix)
+    if (!step(s, a)) return out;
+  out.is_member = accepting(s);
+  for (int a = 0; a < alphabet().size(); ++a) {
+    LangState t = s;
+    if (step(t, static_cast<Symbol>(a)) && live(t)) out.allowed |= std::uint64_t{1} << a;
+  }
+  return out;
+}
+
+}  // namespace saturn

@@ -1,0 +1,60 @@
+#include "languages/regular.h"
+
+#include <fmt/format.h>
+
+#include "automata/automaton.h"
+#include "automata/determinize.h"
+#include "automata/minimize.h"
+#include "core/error.h"
+
+namespace saturn {
+
+namespace {
+std::shared_ptr<const automata::Automaton> minimal_dfa(const automata::Automaton& a) {
+  return std::make_shared<const automata::Automaton>(automata::minimize(automata::determinize(a)));
+}
+}  // namespace
+
+RegularLanguage::RegularLanguage(std::string spec, std::string description, const automata::Automaton& automaton)
+    : spec_(std::move(spec)),
+      description_(std::move(description)),
+      minimal_(minimal_dfa(automaton)),
+      counter_(automata::compile(*minimal_)) {}
+
+bool RegularLanguage::step(LangState& s, Symbol a) const {
+  const int t = counter_.table().step(static_cast<int>(s[0]), a);
+  if (t < 0 || !counter_.live(t)) return false;
+  s[0] = t;
+  return true;
+}
+
+bool RegularLanguage::accepting(const LangState& s) const {
+  return counter_.table().accepting[static_cast<std::size_t>(s[0])] != 0;
+}
+
+BigInt RegularLanguage::completions(const LangState& s, int r) const {
+  return counter_.completions(static_cast<int>(s[0]), r);
+}
+
+bool RegularLanguage::live(const LangState& s) const { return counter_.live(static_cast<int>(s[0])); }
+
+Word RegularLanguage::sample_member(int n, Rng& rng) const {
+  if (count(n) == 0) throw NoMembersError(fmt::format("{} has no members of length {}", spec_, n));
+  return counter_.sample(n, rng);
+}
+
+automata::Automaton automaton_from_spec(const DfaSpec& spec) {
+  automata::Automaton a;
+  a.alphabet = Alphabet(spec.alphabet);
+  for (int i = 0; i < spec.states; ++i) a.add_state(false);
+  for (int q : spec.accepting) a.graph[static_cast<automata::State>(q)].accepting = true;
+  a.start = static_cast<automata::State>(spec.start);
+  for (const auto& [from, c, to] : spec.transitions) {
+    const int sym = a.alphabet.index_of(c);
+    if (sym < 0) throw Error(fmt::format("DFA transition on '{}', which is not in the alphabet \"{}\"", c, spec.alphabet));
+    a.add_edge(static_cast<automata::State>(from), static_cast<automata::State>(to), sym);
+  }
+  return a;
+}
+
+}  // namespace saturn

@@ -1,0 +1,139 @@
+#include "languages/shuffle_dyck.h"
+
+#include <fmt/format.h>
+
+#include <mutex>
+#include <numeric>
+#include <shared_mutex>
+
+#include "core/error.h"
+#include "languages/combinatorics.h"
+#include "languages/dyck.h"
+#include "languages/registry.h"
+
+namespace saturn {
+
+namespace {
+
+class ShuffleDyck : public Language {
+ public:
+  explicit ShuffleDyck(int k) : k_(k), alphabet_(make_alphabet(k)), dyck1_(make_language("dyck:k=1")) {}
+
+  std::string spec() const override { return fmt::format("shuffle_dyck:k={}", k_); }
+  std::string description() const override {
+    return fmt::format("Shuffle-Dyck-{}: every one of {} bracket types balanced on its own", k_, k_);
+  }
+  const Alphabet& alphabet() const override { return alphabet_; }
+
+  // State: one counter per type.
+  LangState start() const override { return LangState(static_cast<std::size_t>(k_), 0); }
+  bool step(LangState& s, Symbol a) const override {
+    auto& c = s[a / 2];
+    if (a % 2 == 0) return ++c, true;
+    if (c == 0) return false;
+    return --c, true;
+  }
+  bool accepting(const LangState& s) const override {
+    return std::all_of(s.begin(), s.end(), [](std::int64_t c) { return c == 0; });
+  }
+  bool live(const LangState&) const override { return true; }
+
+  // Binomial convolution of the per-type ballot counts.
+  BigInt completions(const LangState& s, int r) const override {
+    std::vector<BigInt> acc(static_cast<std::size_t>(r) + 1);
+    for (int m = 0; m <= r; ++m) acc[static_cast<std::size_t>(m)] = ballot(m, static_cast<int>(s[0]));
+    for (int j = 1; j < k_; ++j) {
+      std::vector<BigInt> next(static_cast<std::size_t>(r) + 1);
+      for (int total = 0; total <= r; ++total)
+        for (int m = 0; m <= total; ++m) {
+          const BigInt b = ballot(m, static_cast<int>(s[static_cast<std::size_t>(j)]));
+          if (b != 0) next[static_cast<std::size_t>(total)] += binomial(total, m) * b * acc[static_cast<std::size_t>(total - m)];
+        }
+      acc.swap(next);
+    }
+    return acc[static_cast<std::size_t>(r)];
+  }
+
+  BigInt count(int n) const override { return n < 0 ? BigInt(0) : words(k_, n); }
+
+  Word sample_member(int n, Rng& rng) const override {
+    if (count(n) == 0) throw NoMembersError(fmt::format("{} has no members of length {}", spec(), n));
+    // Component lengths, type by type, with weights C(L, 2m) Catalan(m) W_{rest}(L - 2m).
+    std::vector<int> lengths(static_cast<std::size_t>(k_));
+    int left = n;
+    for (int j = 0; j < k_ - 1; ++j) {
+      const int rest = k_ - j - 1;
+      BigInt x = uniform_below(words(k_ - j, left), rng);
+      for (int m = 0; 2 * m <= left; ++m) {
+        const BigInt w = binomial(left, 2 * m) * catalan(m) * words(rest, left - 2 * m);
+        if (x < w) {
+          lengths[static_cast<std::size_t>(j)] = 2 * m;
+          break;
+        }
+        x -= w;
+      }
+      left -= lengths[static_cast<std::size_t>(j)];
+    }
+    lengths.back() = left;
+    // A uniform interleaving: a uniform shuffle of the multiset of type labels.
+    std::vector<Symbol> owner;
+    for (int j = 0; j < k_; ++j) owner.insert(owner.end(), static_cast<std::size_t>(lengths[static_cast<std::size_t>(j)]), static_cast<Symbol>(j));
+    for (std::size_t i = owner.size(); i > 1; --i) std::swap(owner[i - 1], owner[rng.uniform_below(i)]);
+    // Uniform Dyck-1 words per type, written into their positions.
+    Word w(static_cast<std::size_t>(n));
+    std::vector<Word> parts;
+    std::vector<std::size_t> cursor(static_cast<std::size_t>(k_), 0);
+    for (int j = 0; j < k_; ++j) parts.push_back(dyck1_->sample_member(lengths[static_cast<std::size_t>(j)], rng));
+    for (std::size_t i = 0; i < owner.size(); ++i) {
+      const Symbol j = owner[i];
+      w[i] = static_cast<Symbol>(2 * j + parts[j][cursor[j]++]);
+    }
+    return w;
+  }
+
+ private:
+  static std::string make_alphabet(int k) {
+    std::string s;
+    for (int i = 0; i < k; ++i) s += bracket_pair(i).first, s += bracket_pair(i).second;
+    return s;
+  }
+
+  // W_j(L), cached.
+  BigInt words(int j, int length) const {
+    if (length < 0 || length % 2 != 0) return 0;
+    {
+      std::shared_lock lock(mutex_);
+      if (static_cast<int>(cache_.size()) > length) return cache_[static_cast<std::size_t>(length)][static_cast<std::size_t>(j)];
+    }
+    std::unique_lock lock(mutex_);
+    while (static_cast<int>(cache_.size()) <= length) {
+      const int L = static_cast<int>(cache_.size());
+      std::vector<BigInt> row(static_cast<std::size_t>(k_) + 1);
+      row[0] = L == 0 ? 1 : 0;
+      for (int jj = 1; jj <= k_; ++jj)
+        for (int m = 0; 2 * m <= L; ++m) {
+          // m = 0 reads the row being built (W_{jj-1}(L), already computed).
+          const BigInt& rest = m == 0 ? row[static_cast<std::size_t>(jj) - 1]
+                                      : cache_[static_cast<std::size_t>(L - 2 * m)][static_cast<std::size_t>(jj) - 1];
+          row[static_cast<std::size_t>(jj)] += binomial(L, 2 * m) * catalan(m) * rest;
+        }
+      cache_.push_back(std::move(row));
+    }
+    return cache_[static_cast<std::size_t>(length)][static_cast<std::size_t>(j)];
+  }
+
+  int k_;
+  Alphabet alphabet_;
+  LanguagePtr dyck1_;
+  mutable std::shared_mutex mutex_;
+  mutable std::vector<std::vector<BigInt>> cache_;  // cache_[L][j] = W_j(L); W_0(L) = [L == 0]
+};
+
+}  // namespace
+
+LanguagePtr make_shuffle_dyck(const Params& p) {
+  p.expect_only({"k"});
+  return std::make_shared<ShuffleDyck>(static_cast<int>(p.get_int("k", 1, 26)));
+}
+
+}  // namespace saturn
