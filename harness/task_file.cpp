@@ -143,26 +143,32 @@ void check_split_feasible(Validator& v, const YAML::Node& at, const std::string&
     v.problem(at, field, fmt::format("{} has no non-members with lengths {}", lang.spec(), split.lengths.str()));
 }
 
-void parse_task(Validator& v, const std::string& name, const YAML::Node& node, const YAML::Node& defaults,
+void parse_task(Validator& v, const YAML::Node& key, const YAML::Node& node, const YAML::Node& defaults,
                 TaskFile& file) {
+  const std::string name = key.as<std::string>();
   const std::string base = "tasks." + name;
   if (!v.expect_map(node, base,
                     {"language", "objective", "train", "test", "negatives", "positive_fraction", "seed"}))
     return;
   // A key is looked up in the task, then in `defaults`.
-  auto get = [&](const char* key) -> std::pair<YAML::Node, std::string> {
-    if (node[key]) return {node[key], base + "." + key};
-    if (defaults && defaults[key]) return {defaults[key], std::string("defaults.") + key};
-    return {YAML::Node(), base + "." + key};
+  struct Found {
+    bool found;
+    YAML::Node node;
+    std::string field;
+  };
+  auto get = [&](const char* key) -> Found {
+    if (node[key]) return {true, node[key], base + "." + key};
+    if (defaults && defaults.IsMap() && defaults[key]) return {true, defaults[key], std::string("defaults.") + key};
+    return {false, YAML::Node(), base + "." + key};
   };
   TaskSpec t;
   t.name = name;
   t.file = v.path();
-  t.line = node.Mark().line + 1;
+  t.line = key.Mark().line + 1;
   bool ok = true;
 
   LanguagePtr lang;
-  if (auto [n, f] = get("language"); !n) {
+  if (auto [ok, n, f] = get("language"); !ok) {
     v.problem(node, f, "missing");
     ok = false;
   } else if (v.scalar(n, f, t.language, "a language spec")) {
@@ -175,7 +181,7 @@ void parse_task(Validator& v, const std::string& name, const YAML::Node& node, c
   } else {
     ok = false;
   }
-  if (auto [n, f] = get("objective"); n) {
+  if (auto [ok, n, f] = get("objective"); ok) {
     std::string s;
     if (v.scalar(n, f, s, "an objective")) {
       if (s == "recognize") t.objective = Objective::recognize;
@@ -187,14 +193,14 @@ void parse_task(Validator& v, const std::string& name, const YAML::Node& node, c
       }
     }
   }
-  auto [train, train_field] = get("train");
-  if (!train) {
+  auto [has_train, train, train_field] = get("train");
+  if (!has_train) {
     v.problem(node, train_field, "missing");
     ok = false;
   } else {
     ok = parse_split(v, train, train_field, t.train, true) && ok;
   }
-  if (auto [n, f] = get("test"); n) {
+  if (auto [ok, n, f] = get("test"); ok) {
     if (v.expect_map(n, f, {"bins", "size"})) {
       int size = 0;
       if (!n["size"]) v.problem(n, f + ".size", "missing"), ok = false;
@@ -215,17 +221,17 @@ void parse_task(Validator& v, const std::string& name, const YAML::Node& node, c
       ok = false;
     }
   }
-  if (auto [n, f] = get("negatives"); n) parse_negatives(v, n, f, t.negatives);
-  if (auto [n, f] = get("positive_fraction"); n) {
+  if (auto [ok, n, f] = get("negatives"); ok) parse_negatives(v, n, f, t.negatives);
+  if (auto [ok, n, f] = get("positive_fraction"); ok) {
     if (v.scalar(n, f, t.positive_fraction, "a number") && (t.positive_fraction < 0 || t.positive_fraction > 1))
       v.problem(n, f, "must be between 0 and 1"), ok = false;
   }
-  if (auto [n, f] = get("seed"); n) ok = v.scalar(n, f, t.seed, "a non-negative integer") && ok;
+  if (auto [ok, n, f] = get("seed"); ok) ok = v.scalar(n, f, t.seed, "a non-negative integer") && ok;
 
   if (ok && lang) {
     try {
       check_split_feasible(v, train["lengths"], train_field + ".lengths", *lang, t.train, t.objective);
-      auto [test, test_field] = get("test");
+      auto [has_test, test, test_field] = get("test");
       for (std::size_t i = 0; i < t.test_bins.size(); ++i)
         check_split_feasible(v, test["bins"][i], fmt::format("{}.bins[{}]", test_field, i), *lang, t.test_bins[i],
                              t.objective);
@@ -287,7 +293,7 @@ TaskFile parse_task_file(const std::string& text, const std::string& path) {
   if (!tasks || !tasks.IsMap()) {
     v.problem(tasks ? tasks : root, "tasks", "expected a mapping from task names to tasks");
   } else {
-    for (const auto& kv : tasks) parse_task(v, kv.first.as<std::string>(), kv.second, defaults, file);
+    for (const auto& kv : tasks) parse_task(v, kv.first, kv.second, defaults, file);
   }
   if (const YAML::Node suites = root["suites"]) {
     if (!suites.IsMap()) {

@@ -73,20 +73,20 @@ INSTANTIATE_TEST_SUITE_P(
                 "anbncn, counter, parity, majority, aa_star, modcount, tomita, first, copy, reverse, palindrome, "
                 "regex, dfa; and(A;B), or(A;B), not(A))"},
         BadCase{"tasks:\n  a:\n    language: anbn\n    train: {lengths: 9..3, size: 3}\n",
-                "t.yaml:4:21: field 'tasks.a.train.lengths': length range '9..3' is empty (9 > 3)"},
+                "t.yaml:4:22: field 'tasks.a.train.lengths': length range '9..3' is empty (9 > 3)"},
         BadCase{"tasks:\n  a:\n    language: dyck:k=1\n    train: {lengths: 3..3, size: 3}\n",
-                "t.yaml:4:21: field 'tasks.a.train.lengths': dyck:k=1 has no members with lengths 3"},
+                "t.yaml:4:22: field 'tasks.a.train.lengths': dyck:k=1 has no members with lengths 3"},
         BadCase{"tasks:\n  a:\n    language: anbn\n    train: {lengths: 2..4, size: -1}\n",
-                "t.yaml:4:35: field 'tasks.a.train.size': must be positive"},
+                "t.yaml:4:34: field 'tasks.a.train.size': must be positive"},
         BadCase{"tasks:\n  a:\n    language: anbn\n    train: {lengths: 2..4, size: 3}\n    colour: red\n",
                 "t.yaml:5:5: field 'tasks.a.colour': unknown key (expected one of: language, objective, train, test, "
                 "negatives, positive_fraction, seed)"},
         BadCase{"tasks:\n  a:\n    language: anbn\n    train: {lengths: 2..4, size: 3}\n    objective: guess\n",
                 "t.yaml:5:16: field 'tasks.a.objective': 'guess' is not an objective (recognize, next_symbols, lm)"},
         BadCase{"tasks:\n  a:\n    language: anbn\n    train: {lengths: two, size: 3}\n",
-                "t.yaml:4:21: field 'tasks.a.train.lengths': 'two' is not a length range (expected N or A..B)"},
+                "t.yaml:4:22: field 'tasks.a.train.lengths': 'two' is not a length range (expected N or A..B)"},
         BadCase{"tasks:\n  a:\n    language: anbn\n    train: {lengths: 2..4, size: 3}\nsuites:\n  quick: [a, b]\n",
-                "t.yaml:6:13: field 'suites.quick[1]': no task named 'b'"},
+                "t.yaml:6:14: field 'suites.quick[1]': no task named 'b'"},
         BadCase{"tasks:\n  a:\n    language: anbn\n", "t.yaml:3:5: field 'tasks.a.train': missing"}));
 
 TEST(TaskFile, ReportsEveryProblemAtOnce) {

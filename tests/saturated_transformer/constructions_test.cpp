@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error.h"
 #include "core/parallel.h"
 #include "languages/registry.h"
 #include "saturated_transformer/evaluator.h"
