@@ -1,0 +1,79 @@
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "languages/combinatorics.h"
+#include "languages/registry.h"
+
+namespace saturn {
+namespace {
+
+TEST(Dyck, CountsAreKToTheNTimesCatalan) {
+  for (int k = 1; k <= 4; ++k) {
+    const auto lang = make_language("dyck:k=" + std::to_string(k));
+    for (int n = 0; n <= 40; ++n) {
+      BigInt expected = catalan(n);
+      for (int i = 0; i < n; ++i) expected *= k;
+      EXPECT_EQ(lang->count(2 * n), expected) << "k=" << k << " n=" << n;
+      EXPECT_EQ(lang->count(2 * n + 1), 0);
+    }
+  }
+  EXPECT_EQ(make_language("dyck:k=2")->count(20), 17199104);
+}
+
+TEST(Dyck, OddLengthsHaveNoMembersAndSayWhy) {
+  const auto lang = make_language("dyck:k=2");
+  Rng rng(1);
+  try {
+    lang->sample_member(7, rng);
+    FAIL();
+  } catch (const NoMembersError& e) {
+    EXPECT_STREQ(e.what(), "dyck:k=2 has no members of length 7");
+  }
+}
+
+TEST(Dyck, LongSamplesAreBalanced) {
+  const auto lang = make_language("dyck:k=3");
+  Rng rng(5);
+  for (int i = 0; i < 20; ++i) EXPECT_TRUE(lang->contains(lang->sample_member(1000, rng)));
+  const auto bounded = make_language("dyck:k=2,depth=3");
+  for (int i = 0; i < 20; ++i) EXPECT_TRUE(bounded->contains(bounded->sample_member(200, rng)));
+}
+
+TEST(ShuffleDyck, CountsMatchTheConvolutionOfCatalanNumbers) {
+  // Shuffle-Dyck-2 at length 4: "(())", "()()", "[[]]", "[][]" and the 6 * 1 * 1 interleavings of
+  // "()" with "[]" -> 4 + 6 = 10.
+  EXPECT_EQ(make_language("shuffle_dyck:k=2")->count(4), 10);
+  EXPECT_EQ(make_language("shuffle_dyck:k=1")->count(10), catalan(5));
+  const auto lang = make_language("shuffle_dyck:k=3");
+  Rng rng(2);
+  for (int i = 0; i < 20; ++i) EXPECT_TRUE(lang->contains(lang->sample_member(100, rng)));
+}
+
+TEST(Registry, ClearErrors) {
+  auto message = [](const std::string& spec) {
+    try {
+      make_language(spec);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(message("dyck:k=0"), "language 'dyck': parameter 'k' = 0 is outside 1..26");
+  EXPECT_EQ(message("dyck"), "language 'dyck' needs parameter 'k'");
+  EXPECT_EQ(message("dyck:k=2,colour=red"), "language 'dyck' has no parameter 'colour' (parameters: k, depth)");
+  EXPECT_EQ(message("tomita:n=x"), "language 'tomita': parameter 'n' = 'x' is not an integer");
+  EXPECT_EQ(message("and(anbn;dyck:k=1)"),
+            "and(anbn;dyck:k=1): the languages have different alphabets (\"ab\" and \"()\")");
+  EXPECT_EQ(message("regex:pattern=(ab"), "regex '(ab': missing ')' at column 4");
+  EXPECT_NE(message("nosuch").find("unknown language 'nosuch'"), std::string::npos);
+  EXPECT_EQ(message("and(anbn)"), "language 'and(anbn)': and(...) takes two languages separated by ';'");
+}
+
+TEST(Registry, SpecsRoundTrip) {
+  for (const char* spec : {"dyck:k=2", "dyck:k=2,depth=3", "anbn", "tomita:n=3", "modcount:m=3,r=1",
+                           "and(majority;parity)", "not(dyck:k=1)", "regex:pattern=(ab)*"})
+    EXPECT_EQ(make_language(spec)->spec(), spec);
+}
+
+}  // namespace
+}  // namespace saturn

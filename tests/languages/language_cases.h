@@ -1,0 +1,50 @@
+// The languages every generic test runs over, with the lengths brute force can afford.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace saturn::testing {
+
+struct LanguageCase {
+  std::string spec;
+  int max_n;         // brute-force enumeration up to this length
+  int prefix_max;    // next_symbols: prefixes up to this length
+  int horizon;       // next_symbols: members up to prefix + 1 + horizon symbols
+};
+
+inline std::vector<LanguageCase> language_cases() {
+  return {
+      {"dyck:k=1", 12, 6, 7},
+      {"dyck:k=2", 8, 4, 5},
+      {"dyck:k=2,depth=2", 8, 4, 5},
+      {"dyck:k=3", 6, 3, 4},
+      {"shuffle_dyck:k=1", 12, 6, 7},
+      {"shuffle_dyck:k=2", 8, 4, 5},
+      {"anbn", 12, 5, 7},
+      {"anbncn", 10, 2, 7},
+      {"counter:m=4", 7, 1, 6},
+      {"parity", 12, 6, 2},
+      {"majority", 12, 5, 7},
+      {"aa_star", 12, 6, 2},
+      {"modcount:m=3,r=1", 12, 6, 3},
+      {"tomita:n=1", 12, 6, 2},
+      {"tomita:n=2", 12, 6, 2},
+      {"tomita:n=3", 12, 6, 3},
+      {"tomita:n=4", 12, 6, 3},
+      {"tomita:n=5", 12, 6, 3},
+      {"tomita:n=6", 12, 6, 3},
+      {"tomita:n=7", 12, 6, 3},
+      {"first", 12, 6, 2},
+      {"copy", 9, 4, 6},
+      {"reverse", 9, 4, 6},
+      {"palindrome", 12, 6, 7},
+      {"regex:pattern=(a|b)*abb(a|b)*", 12, 6, 4},
+      {"regex:pattern=a(ba)*|b+", 12, 6, 3},
+      {"and(majority;parity)", 12, 5, 8},
+      {"or(anbn;palindrome)", 12, 6, 7},
+      {"not(dyck:k=1)", 12, 6, 3},
+  };
+}
+
+}  // namespace saturn::testing

@@ -1,0 +1,20 @@
+// Obviously-correct membership oracles, written straight from each language's definition on
+// strings of characters (test-only; never linked into the product), and brute-force enumeration.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace saturn::testing {
+
+using Oracle = std::function<bool(const std::string&)>;
+
+// The oracle for a language spec as the registry names it (e.g. "dyck:k=2,depth=3", "tomita:n=4",
+// "regex:pattern=..."), or an empty function when there is none.
+Oracle oracle_for(const std::string& spec);
+
+// Every string of length n over the characters of `alphabet`, in lexicographic order.
+std::vector<std::string> all_strings(const std::string& alphabet, int n);
+
+}  // namespace saturn::testing
