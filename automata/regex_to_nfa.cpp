@@ -109,15 +109,18 @@ class Parser {
       ++pos_;
       if (pos_ >= p_.size()) fail("dangling backslash");
     }
-    return symbols({symbol_of(p_[pos_++])});
+    const int sym = symbol_of(p_[pos_]);
+    ++pos_;
+    return symbols({sym});
   }
 
   Frag char_class() {
     ++pos_;  // '['
     std::set<int> syms;
     while (pos_ < p_.size() && !at(']')) {
-      char lo = p_[pos_++];
-      if (lo == '\\' && pos_ < p_.size()) lo = p_[pos_++];
+      if (at('\\') && pos_ + 1 < p_.size()) ++pos_;
+      const char lo = p_[pos_];
+      const std::size_t lo_pos = pos_++;
       if (at('-') && pos_ + 1 < p_.size() && p_[pos_ + 1] != ']') {
         const char hi = p_[pos_ + 1];
         pos_ += 2;
@@ -125,7 +128,10 @@ class Parser {
         for (int c = lo; c <= hi; ++c)
           if (alphabet_.index_of(static_cast<char>(c)) >= 0) syms.insert(alphabet_.index_of(static_cast<char>(c)));
       } else {
+        const std::size_t here = pos_;
+        pos_ = lo_pos;
         syms.insert(symbol_of(lo));
+        pos_ = here;
       }
     }
     if (!at(']')) fail("missing ']'");

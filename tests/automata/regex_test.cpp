@@ -1,0 +1,86 @@
+// regex -> NFA -> DFA -> minimal DFA agrees with std::regex on every string up to length 10, and
+// every step keeps its invariants.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "automata/determinize.h"
+#include "automata/dfa_table.h"
+#include "automata/minimize.h"
+#include "automata/product.h"
+#include "automata/regex_to_nfa.h"
+#include "automata/trim.h"
+#include "core/error.h"
+#include "tests/support/oracles.h"
+
+namespace saturn::automata {
+namespace {
+
+const std::vector<std::string> kPatterns = {
+    "(ab)*", "a*b*", "(a|b)*abb(a|b)*", "a(ba)*|b+", "(a|b)?a", "((a|b)(a|b))*", "a+b+a+", "(aa|b)*",
+    "[ab]*a[ab]", "(a|bb)+", "b*(ab*ab*)*", "(a*b*)*", "a?b?a?b?", "(ab|ba)*", ".*aa.*", "(a|b)*a(a|b)(a|b)",
+    "a*|b*", "((ab)*|(ba)*)a", "(b|ab)*a?", "[a-b]+b",
+};
+
+TEST(Regex, MinimalDfaAgreesWithStdRegexUpToLength10) {
+  const Alphabet ab("ab");
+  for (const auto& pattern : kPatterns) {
+    const Automaton nfa = regex_to_nfa(pattern, ab);
+    const Automaton dfa = determinize(nfa);
+    ASSERT_TRUE(is_deterministic(dfa)) << pattern;
+    const Automaton min = minimize(dfa);
+    ASSERT_TRUE(is_deterministic(min)) << pattern;
+    ASSERT_TRUE(is_trim(min)) << pattern;
+    ASSERT_TRUE(is_minimal(min)) << pattern;
+    EXPECT_TRUE(equivalent(dfa, min)) << pattern;
+    const DfaTable table = compile(min);
+    const std::regex re(pattern);
+    for (int n = 0; n <= 10; ++n)
+      for (const auto& s : testing::all_strings("ab", n)) {
+        const bool expected = std::regex_match(s, re);
+        const Word w = ab.parse(s);
+        ASSERT_EQ(table.accepts(w), expected) << pattern << " on '" << s << "'";
+        ASSERT_EQ(accepts(nfa, w), expected) << pattern << " (NFA) on '" << s << "'";
+      }
+  }
+}
+
+TEST(Regex, EquivalenceTwoWays) {
+  const Alphabet ab("ab");
+  auto dfa = [&](const char* p) { return minimize(determinize(regex_to_nfa(p, ab))); };
+  // Same language, different patterns.
+  EXPECT_TRUE(equivalent(dfa("(a*b*)*"), dfa("(a|b)*")));
+  EXPECT_TRUE(equivalent(dfa("(ab)*a"), dfa("a(ba)*")));
+  EXPECT_FALSE(equivalent(dfa("(ab)*"), dfa("(ab)+")));
+  // Minimal DFAs of equivalent patterns have equal state counts (uniqueness of the minimal DFA).
+  EXPECT_EQ(dfa("(a*b*)*").num_states(), dfa("(a|b)*").num_states());
+  // Complement and intersection: L ∩ not(L) is empty, L ∪ not(L) is everything.
+  const Automaton l = dfa("(a|b)*abb(a|b)*");
+  EXPECT_TRUE(is_empty(product(l, complement(l), ProductOp::intersection)));
+  EXPECT_TRUE(equivalent(product(l, complement(l), ProductOp::union_), dfa("(a|b)*")));
+}
+
+TEST(Regex, MalformedPatternsNameTheColumn) {
+  const Alphabet ab("ab");
+  auto message = [&](const char* p) {
+    try {
+      regex_to_nfa(p, ab);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(message("(ab"), "regex '(ab': missing ')' at column 4");
+  EXPECT_EQ(message("ab)"), "regex 'ab)': unbalanced ')' at column 3");
+  EXPECT_EQ(message("*a"), "regex '*a': nothing to repeat at column 1");
+  EXPECT_EQ(message("ac"), "regex 'ac': 'c' is not in the alphabet \"ab\" at column 2");
+  EXPECT_EQ(message("[ab"), "regex '[ab': missing ']' at column 4");
+}
+
+TEST(Regex, LiteralsGiveTheDefaultAlphabet) {
+  EXPECT_EQ(regex_literals("(a|b)*abb"), "ab");
+  EXPECT_EQ(regex_literals("[a-c]x\\*"), "*abcx");
+}
+
+}  // namespace
+}  // namespace saturn::automata
