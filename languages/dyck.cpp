@@ -61,7 +61,8 @@ class Dyck : public Language {
   BigInt completions(const LangState& s, int r) const override { return paths(static_cast<int>(s.size()), r); }
 
   Word sample_member(int n, Rng& rng) const override {
-    if (count(n) == 0) throw NoMembersError(fmt::format("{} has no members of length {}", spec(), n));
+    // Every even length has members (e.g. ()()...), at any depth bound >= 1.
+    if (n < 0 || n % 2 != 0) throw NoMembersError(fmt::format("{} has no members of length {}", spec(), n));
     return depth_ > 0 ? sample_bounded(n, rng) : sample_unbounded(n, rng);
   }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "core/error.h"
 
 namespace saturn {
@@ -14,6 +16,16 @@ BigInt power(int base, int n) {
   BigInt x = 1;
   for (int i = 0; i < n; ++i) x *= base;
   return x;
+}
+
+// count * 8 >= sigma^n, deciding from bit lengths when that is clear (no big power needed).
+bool dense(const BigInt& count, int sigma, int n) {
+  if (count == 0) return false;
+  const double log2_all = n * std::log2(static_cast<double>(sigma));
+  const double log2_count = static_cast<double>(boost::multiprecision::msb(count));  // floor(log2(count))
+  if (log2_count + 1 + 3 < log2_all - 1) return false;
+  if (log2_count + 3 > log2_all + 1) return true;
+  return count * 8 >= power(sigma, n);
 }
 }  // namespace
 
@@ -40,7 +52,7 @@ Word Language::sample_member(int n, Rng& rng) const {
   const BigInt members = count(n);
   if (members == 0) throw NoMembersError(fmt::format("{} has no members of length {}", spec(), n));
   // Dense languages: rejection from uniform words is exact and cheap.
-  if (members * 8 >= power(alphabet().size(), n)) {
+  if (dense(members, alphabet().size(), n)) {
     Word w(static_cast<std::size_t>(n));
     for (int t = 0; t < kRejectionTries; ++t) {
       for (auto& x : w) x = static_cast<Symbol>(rng.uniform_below(static_cast<std::uint64_t>(alphabet().size())));
@@ -53,7 +65,7 @@ Word Language::sample_member(int n, Rng& rng) const {
 Word Language::sample_nonmember(int n, Rng& rng) const {
   const BigInt nonmembers = count_nonmembers(n);
   if (nonmembers == 0) throw NoMembersError(fmt::format("{} has no non-members of length {}", spec(), n));
-  if (nonmembers * 8 >= power(alphabet().size(), n)) {
+  if (dense(nonmembers, alphabet().size(), n)) {
     Word w(static_cast<std::size_t>(n));
     for (int t = 0; t < kRejectionTries; ++t) {
       for (auto& x : w) x = static_cast<Symbol>(rng.uniform_below(static_cast<std::uint64_t>(alphabet().size())));
@@ -77,7 +89,7 @@ Word Language::sample_by_completions(int n, Rng& rng, bool member) const {
       w[static_cast<std::size_t>(i)] = static_cast<Symbol>(rng.uniform_below(static_cast<std::uint64_t>(sigma)));
       continue;
     }
-    const BigInt all = power(sigma, r);
+    const BigInt all = member ? BigInt(0) : power(sigma, r);
     BigInt total = 0;
     for (int a = 0; a < sigma; ++a) {
       auto& t = next[static_cast<std::size_t>(a)];

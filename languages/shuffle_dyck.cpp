@@ -64,13 +64,16 @@ class ShuffleDyck : public Language {
     for (int j = 0; j < k_ - 1; ++j) {
       const int rest = k_ - j - 1;
       BigInt x = uniform_below(words(k_ - j, left), rng);
+      BigInt choose = 1, cat = 1;  // C(left, 2m) and Catalan(m), updated incrementally
       for (int m = 0; 2 * m <= left; ++m) {
-        const BigInt w = binomial(left, 2 * m) * catalan(m) * words(rest, left - 2 * m);
+        const BigInt w = choose * cat * words(rest, left - 2 * m);
         if (x < w) {
           lengths[static_cast<std::size_t>(j)] = 2 * m;
           break;
         }
         x -= w;
+        choose = choose * (left - 2 * m) * (left - 2 * m - 1) / ((2 * m + 1) * (2 * m + 2));
+        cat = cat * 2 * (2 * m + 1) / (m + 2);
       }
       left -= lengths[static_cast<std::size_t>(j)];
     }

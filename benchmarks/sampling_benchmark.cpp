@@ -1,0 +1,58 @@
+// Sampling throughput (symbols/s) of the exact uniform samplers, and enumeration of every binary
+// string up to length 20 with membership.
+// Run: build/sampling_benchmark
+#include <benchmark/benchmark.h>
+
+#include "core/enumerate.h"
+#include "core/parallel.h"
+#include "languages/registry.h"
+
+namespace saturn {
+namespace {
+
+// Args: length. Items = symbols.
+void sample(benchmark::State& state, const char* spec) {
+  const auto lang = make_language(spec);
+  const int n = static_cast<int>(state.range(0));
+  lang->count(n);  // warm any count tables outside the timed loop
+  Rng rng(1);
+  for (auto _ : state) benchmark::DoNotOptimize(lang->sample_member(n, rng));
+  state.SetItemsProcessed(state.iterations() * n);
+}
+
+void BM_SampleDyck2(benchmark::State& s) { sample(s, "dyck:k=2"); }
+void BM_SampleDyck2Depth5(benchmark::State& s) { sample(s, "dyck:k=2,depth=5"); }
+void BM_SampleShuffleDyck2(benchmark::State& s) { sample(s, "shuffle_dyck:k=2"); }
+void BM_SampleAnbncn(benchmark::State& s) { sample(s, "anbncn"); }
+void BM_SampleRegexDfa(benchmark::State& s) { sample(s, "regex:pattern=(a|b)*abb(a|b)*"); }
+void BM_SampleTomita3(benchmark::State& s) { sample(s, "tomita:n=3"); }
+BENCHMARK(BM_SampleDyck2)->Arg(100)->Arg(1000)->Arg(10000);
+BENCHMARK(BM_SampleDyck2Depth5)->Arg(100)->Arg(1000);
+BENCHMARK(BM_SampleShuffleDyck2)->Arg(100)->Arg(1000);
+BENCHMARK(BM_SampleAnbncn)->Arg(99)->Arg(999);
+BENCHMARK(BM_SampleRegexDfa)->Arg(100)->Arg(1000);
+BENCHMARK(BM_SampleTomita3)->Arg(100)->Arg(1000);
+
+// Every binary string of length 0..N checked for membership, on `threads` threads.
+void BM_EnumerateBinaryWithMembership(benchmark::State& state) {
+  const int max_n = static_cast<int>(state.range(0));
+  ThreadLimit limit(static_cast<int>(state.range(1)));
+  const auto majority = make_language("majority");
+  std::uint64_t words = 0;
+  for (auto _ : state) {
+    std::uint64_t members = 0;
+    for (int n = 0; n <= max_n; ++n)
+      members += reduce_words(
+          2, n, std::uint64_t{0}, [&](WordView w, std::uint64_t& acc) { acc += majority->contains(w); },
+          [](std::uint64_t a, std::uint64_t b) { return a + b; });
+    words += num_words(2, max_n + 1) - 1;
+    benchmark::DoNotOptimize(members);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(words));
+}
+BENCHMARK(BM_EnumerateBinaryWithMembership)->ArgNames({"maxlen", "threads"})->ArgsProduct({{20}, {1, 2}})->UseRealTime()->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace saturn
+
+BENCHMARK_MAIN();
