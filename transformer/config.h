@@ -46,3 +46,23 @@ struct ModelConfig {
 };
 
 }  // namespace saturn
+
+namespace saturn {
+
+// Which layer norms a config uses (pre: attn qkv + mlp + final; none: nothing; custom: `ln`;
+// post: ln1 after the attention residual, ln2 after the MLP residual, no ln_f).
+bool uses_ln1(const ModelConfig& c);
+bool uses_ln2(const ModelConfig& c);
+bool uses_ln_f(const ModelConfig& c);
+// Attention inputs through ln1 (pre-LN modes only).
+bool ln_on_qk(const ModelConfig& c);
+bool ln_on_v(const ModelConfig& c);
+
+const char* to_string(Activation a);
+const char* to_string(Positional p);
+const char* to_string(HeadKind h);
+const char* to_string(ClassifyReadout r);
+const char* to_string(LayerNormMode m);
+const char* to_string(AttnLnPlace p);
+
+}  // namespace saturn
