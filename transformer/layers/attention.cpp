@@ -1,0 +1,104 @@
+#include "transformer/layers/attention.h"
+
+#include <cmath>
+
+#include "core/parallel.h"
+
+namespace saturn {
+
+namespace {
+constexpr std::size_t kGrainStrings = 1;
+}
+
+template <class S>
+void attention_forward(const AttentionShape& sh, const CMatRef<S>& q, const CMatRef<S>& k, const CMatRef<S>& v,
+                       std::vector<S>& probs, MatRef<S> out) {
+  const auto& off = *sh.offsets;
+  const auto& poff = *sh.prob_offsets;
+  const long d = q.cols(), D = d / sh.heads;
+  const S scale = S(1) / std::sqrt(static_cast<S>(D));
+  const std::size_t B = off.size() - 1;
+  parallel_chunks(0, B, kGrainStrings, [&](std::size_t lo, std::size_t hi) {
+    for (std::size_t i = lo; i < hi; ++i) {
+      const long r0 = off[i], T = off[i + 1] - off[i];
+      for (int h = 0; h < sh.heads; ++h) {
+        MatMap<S> P(probs.data() + poff[i] + static_cast<long>(h) * T * T, T, T);  // (T, T)
+        P.noalias() = q.block(r0, h * D, T, D) * k.block(r0, h * D, T, D).transpose();
+        P *= scale;
+        for (long t = 0; t < T; ++t) {
+          const long keys = sh.causal ? t + 1 : T;
+          auto row = P.row(t).head(keys);
+          const S m = row.maxCoeff();
+          row = (row.array() - m).exp();
+          row /= row.sum();
+          if (keys < T) P.row(t).tail(T - keys).setZero();
+        }
+        out.block(r0, h * D, T, D).noalias() = P * v.block(r0, h * D, T, D);
+      }
+    }
+  });
+}
+
+template <class S>
+void attention_backward(const AttentionShape& sh, const CMatRef<S>& q, const CMatRef<S>& k, const CMatRef<S>& v,
+                        const std::vector<S>& probs, const CMatRef<S>& dout, MatRef<S> dq, MatRef<S> dk, MatRef<S> dv) {
+  const auto& off = *sh.offsets;
+  const auto& poff = *sh.prob_offsets;
+  const long d = q.cols(), D = d / sh.heads;
+  const S scale = S(1) / std::sqrt(static_cast<S>(D));
+  const std::size_t B = off.size() - 1;
+  parallel_chunks(0, B, kGrainStrings, [&](std::size_t lo, std::size_t hi) {
+    Mat<S> dP, dS;
+    for (std::size_t i = lo; i < hi; ++i) {
+      const long r0 = off[i], T = off[i + 1] - off[i];
+      for (int h = 0; h < sh.heads; ++h) {
+        const CMatMap<S> P(probs.data() + poff[i] + static_cast<long>(h) * T * T, T, T);
+        const auto dO = dout.block(r0, h * D, T, D);
+        dv.block(r0, h * D, T, D).noalias() += P.transpose() * dO;
+        dP.noalias() = dO * v.block(r0, h * D, T, D).transpose();  // (T, T)
+        // Softmax backward per row: dS = P * (dP - sum(P * dP)); masked entries have P = 0.
+        dS.resize(T, T);
+        for (long t = 0; t < T; ++t) {
+          const S dot = P.row(t).dot(dP.row(t));
+          dS.row(t) = (P.row(t).array() * (dP.row(t).array() - dot)).matrix();
+        }
+        dS *= scale;
+        dq.block(r0, h * D, T, D).noalias() += dS * k.block(r0, h * D, T, D);
+        dk.block(r0, h * D, T, D).noalias() += dS.transpose() * q.block(r0, h * D, T, D);
+      }
+    }
+  });
+}
+
+template <class S>
+std::vector<double> attention_entropy(const AttentionShape& sh, const std::vector<S>& probs) {
+  const auto& off = *sh.offsets;
+  const auto& poff = *sh.prob_offsets;
+  std::vector<double> sum(static_cast<std::size_t>(sh.heads), 0.0);
+  long queries = 0;
+  for (std::size_t i = 0; i + 1 < off.size(); ++i) {
+    const long T = off[i + 1] - off[i];
+    queries += T;
+    for (int h = 0; h < sh.heads; ++h) {
+      const S* p = probs.data() + poff[i] + static_cast<long>(h) * T * T;
+      for (long j = 0; j < T * T; ++j)
+        if (p[j] > 0) sum[static_cast<std::size_t>(h)] -= static_cast<double>(p[j]) * std::log(static_cast<double>(p[j]));
+    }
+  }
+  for (auto& s : sum) s /= static_cast<double>(std::max(1L, queries));
+  return sum;
+}
+
+template void attention_forward<float>(const AttentionShape&, const CMatRef<float>&, const CMatRef<float>&, const CMatRef<float>&,
+                                       std::vector<float>&, MatRef<float>);
+template void attention_forward<double>(const AttentionShape&, const CMatRef<double>&, const CMatRef<double>&, const CMatRef<double>&,
+                                        std::vector<double>&, MatRef<double>);
+template void attention_backward<float>(const AttentionShape&, const CMatRef<float>&, const CMatRef<float>&, const CMatRef<float>&,
+                                        const std::vector<float>&, const CMatRef<float>&, MatRef<float>, MatRef<float>, MatRef<float>);
+template void attention_backward<double>(const AttentionShape&, const CMatRef<double>&, const CMatRef<double>&, const CMatRef<double>&,
+                                         const std::vector<double>&, const CMatRef<double>&, MatRef<double>, MatRef<double>,
+                                         MatRef<double>);
+template std::vector<double> attention_entropy<float>(const AttentionShape&, const std::vector<float>&);
+template std::vector<double> attention_entropy<double>(const AttentionShape&, const std::vector<double>&);
+
+}  // namespace saturn

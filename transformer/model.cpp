@@ -1,0 +1,387 @@
+#include "transformer/model.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "core/error.h"
+#include "core/parallel.h"
+#include "core/rng.h"
+#include "transformer/layers/activation.h"
+#include "transformer/layers/layernorm.h"
+#include "transformer/layers/linear.h"
+
+namespace saturn {
+
+namespace {
+
+constexpr std::size_t kGrainStrings = 8;
+
+template <class S>
+Mat<S> sinusoid(int max_len, int d) {
+  Mat<S> p = Mat<S>::Zero(max_len, d);
+  for (int t = 0; t < max_len; ++t)
+    for (int j = 0; 2 * j < d; ++j) {
+      const double angle = t / std::pow(10000.0, 2.0 * j / d);
+      p(t, 2 * j) = static_cast<S>(std::sin(angle));
+      if (2 * j + 1 < d) p(t, 2 * j + 1) = static_cast<S>(std::cos(angle));
+    }
+  return p;
+}
+
+// Grows a buffer to at least `rows` rows (never shrinks, so steady state allocates nothing).
+template <class S>
+void reserve_rows(Mat<S>& m, long rows, long cols) {
+  if (m.rows() < rows || m.cols() != cols) m.resize(std::max(rows, m.rows()), cols);
+}
+template <class S>
+void reserve_vec(Vec<S>& v, long n) {
+  if (v.size() < n) v.resize(n);
+}
+
+template <class S>
+S softplus(S z) {
+  return std::max(z, S(0)) + std::log1p(std::exp(-std::abs(z)));
+}
+template <class S>
+S sigmoid(S z) {
+  return z >= 0 ? S(1) / (S(1) + std::exp(-z)) : std::exp(z) / (S(1) + std::exp(z));
+}
+
+}  // namespace
+
+template <class S>
+Model<S>::Model(ModelConfig c) : config(std::move(c)), table(parameter_table(config)), params(table.total_size(), S(0)) {
+  config.validate();
+}
+
+template <class S>
+void Model<S>::init(std::uint64_t seed) {
+  const auto& specs = table.specs();
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    const auto& t = specs[i];
+    S* p = params.data() + t.offset;
+    Rng rng(seed, i);
+    const bool is_bias = t.name.size() > 5 && t.name.compare(t.name.size() - 5, 5, ".bias") == 0;
+    const bool is_ln = t.group == ParamGroup::layer_norm;
+    double std = 0;
+    if (t.name == "embed.weight" || t.name == "pos.weight") std = 0.02;
+    else if (!is_bias && !is_ln) std = 1.0 / std::sqrt(static_cast<double>(t.shape[1]));  // LeCun normal
+    for (std::size_t j = 0; j < t.size; ++j) p[j] = is_ln && !is_bias ? S(1) : static_cast<S>(std * rng.normal());
+  }
+}
+
+template <class S>
+StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws) {
+  const auto& c = m.config;
+  const long N = batch.num_tokens(), d = c.d_model, F = c.d_ff;
+  const int B = batch.size(), L = c.n_layers;
+  if (B <= 0) throw Error("forward: empty batch");
+  for (int i = 0; i < B; ++i)
+    if (batch.length(i) > c.max_len)
+      throw Error(fmt::format("string of {} tokens exceeds the model's max_len {}", batch.length(i), c.max_len));
+  // Workspace sizes.
+  ws.layers.resize(static_cast<std::size_t>(L));
+  ws.prob_offsets.assign(static_cast<std::size_t>(B) + 1, 0);
+  for (int i = 0; i < B; ++i)
+    ws.prob_offsets[static_cast<std::size_t>(i) + 1] =
+        ws.prob_offsets[static_cast<std::size_t>(i)] + static_cast<long>(c.n_heads) * batch.length(i) * batch.length(i);
+  for (auto& a : ws.layers) {
+    for (Mat<S>* mat : {&a.x_in, &a.ln1, &a.q, &a.k, &a.v, &a.att, &a.x_mid, &a.ln2, &a.r1, &a.r2}) reserve_rows(*mat, N, d);
+    reserve_rows(a.fc1, N, F);
+    reserve_rows(a.act, N, F);
+    for (Vec<S>* v : {&a.ln1_mean, &a.ln1_rstd, &a.ln2_mean, &a.ln2_rstd}) reserve_vec(*v, N);
+    if (static_cast<long>(a.probs.size()) < ws.prob_offsets.back()) a.probs.resize(static_cast<std::size_t>(ws.prob_offsets.back()));
+  }
+  reserve_rows(ws.x_final, N, d);
+  reserve_rows(ws.z, N, d);
+  reserve_rows(ws.logits, N, c.n_outputs);
+  reserve_vec(ws.lnf_mean, N);
+  reserve_vec(ws.lnf_rstd, N);
+  reserve_rows(ws.readout, B, d);
+  reserve_vec(ws.readout_logits, B);
+  ws.string_loss.assign(static_cast<std::size_t>(B), 0.0);
+
+  // Embeddings: x = embed[token] + position.
+  Mat<S>& sin_table = ws.positions;
+  if (c.positional == Positional::sinusoidal && (sin_table.rows() != c.max_len || sin_table.cols() != d))
+    sin_table = sinusoid<S>(c.max_len, c.d_model);
+  Mat<S>& x0_buf = L > 0 ? ws.layers[0].x_in : ws.x_final;
+  auto x0 = x0_buf.topRows(N);
+  const CMatMap<S> embed(m.param("embed.weight"), c.vocab, d);
+  const S* pos = m.find("pos.weight");
+  for (int i = 0; i < B; ++i)
+    for (int t = 0; t < batch.length(i); ++t) {
+      const long r = batch.offsets[static_cast<std::size_t>(i)] + t;
+      x0.row(r) = embed.row(batch.tokens[static_cast<std::size_t>(r)]);
+      if (c.positional == Positional::learned) x0.row(r) += CMatMap<S>(pos, c.max_len, d).row(t);
+      else if (c.positional == Positional::sinusoidal) x0.row(r) += sin_table.row(t);
+    }
+
+  const AttentionShape shape{c.n_heads, c.causal, &batch.offsets, &ws.prob_offsets};
+  const bool post = c.layer_norm == LayerNormMode::post;
+  const S eps = static_cast<S>(c.ln_eps);
+  for (int l = 0; l < L; ++l) {
+    auto& a = ws.layers[static_cast<std::size_t>(l)];
+    const auto p = fmt::format("layers.{}.", l);
+    Mat<S>& out_buf = l + 1 < L ? ws.layers[static_cast<std::size_t>(l) + 1].x_in : ws.x_final;
+    auto out = out_buf.topRows(N);
+    const auto x_in = a.x_in.topRows(N);
+    if (!post && uses_ln1(c))
+      layernorm_forward<S>(x_in, m.param(p + "ln1.weight"), m.param(p + "ln1.bias"), eps, a.ln1.topRows(N),
+                           a.ln1_mean.head(N), a.ln1_rstd.head(N));
+    const bool qk = ln_on_qk(c), vv = ln_on_v(c);
+    const auto qin = qk ? a.ln1.topRows(N) : x_in;
+    const auto vin = vv ? a.ln1.topRows(N) : x_in;
+    linear_forward<S>(qin, m.param(p + "attn.q.weight"), m.find(p + "attn.q.bias"), static_cast<int>(d), a.q.topRows(N));
+    linear_forward<S>(qin, m.param(p + "attn.k.weight"), m.find(p + "attn.k.bias"), static_cast<int>(d), a.k.topRows(N));
+    linear_forward<S>(vin, m.param(p + "attn.v.weight"), m.find(p + "attn.v.bias"), static_cast<int>(d), a.v.topRows(N));
+    attention_forward<S>(shape, a.q.topRows(N), a.k.topRows(N), a.v.topRows(N), a.probs, a.att.topRows(N));
+    // x_mid (pre) or r1 (post) = x_in + o(att)
+    Mat<S>& sum1_buf = post ? a.r1 : a.x_mid;
+    auto sum1 = sum1_buf.topRows(N);
+    linear_forward<S>(a.att.topRows(N), m.param(p + "attn.o.weight"), m.find(p + "attn.o.bias"), static_cast<int>(d), sum1);
+    sum1 += x_in;
+    if (post)
+      layernorm_forward<S>(a.r1.topRows(N), m.param(p + "ln1.weight"), m.param(p + "ln1.bias"), eps, a.x_mid.topRows(N),
+                           a.ln1_mean.head(N), a.ln1_rstd.head(N));
+    const auto x_mid = a.x_mid.topRows(N);
+    if (!post && uses_ln2(c))
+      layernorm_forward<S>(x_mid, m.param(p + "ln2.weight"), m.param(p + "ln2.bias"), eps, a.ln2.topRows(N),
+                           a.ln2_mean.head(N), a.ln2_rstd.head(N));
+    const auto mlp_in = (!post && uses_ln2(c)) ? a.ln2.topRows(N) : x_mid;
+    linear_forward<S>(mlp_in, m.param(p + "ffn.fc1.weight"), m.param(p + "ffn.fc1.bias"), static_cast<int>(F), a.fc1.topRows(N));
+    activation_forward<S>(c.activation, a.fc1.topRows(N), a.act.topRows(N));
+    Mat<S>& sum2_buf = post ? a.r2 : out_buf;
+    auto sum2 = sum2_buf.topRows(N);
+    linear_forward<S>(a.act.topRows(N), m.param(p + "ffn.fc2.weight"), m.param(p + "ffn.fc2.bias"), static_cast<int>(d), sum2);
+    sum2 += x_mid;
+    if (post)
+      layernorm_forward<S>(a.r2.topRows(N), m.param(p + "ln2.weight"), m.param(p + "ln2.bias"), eps, out, a.ln2_mean.head(N),
+                           a.ln2_rstd.head(N));
+  }
+  auto z = ws.z.topRows(N);
+  if (uses_ln_f(c))
+    layernorm_forward<S>(ws.x_final.topRows(N), m.param("ln_f.weight"), m.param("ln_f.bias"), eps, z, ws.lnf_mean.head(N),
+                         ws.lnf_rstd.head(N));
+  else
+    z = ws.x_final.topRows(N);
+
+  // Head and loss.
+  const S alpha = static_cast<S>(c.readout_scale);
+  const S* hw = m.param("head.weight");
+  const S* hb = m.param("head.bias");
+  StepStats st;
+  st.strings = B;
+  std::vector<char> correct(static_cast<std::size_t>(B), 0);
+  if (c.head == HeadKind::classify) {
+    const CVecMap<S> w(hw, d);
+    for (int i = 0; i < B; ++i) {
+      const long r0 = batch.offsets[static_cast<std::size_t>(i)], T = batch.length(i);
+      switch (c.readout) {
+        case ClassifyReadout::bos: ws.readout.row(i) = z.row(r0); break;
+        case ClassifyReadout::last: ws.readout.row(i) = z.row(r0 + T - 1); break;
+        case ClassifyReadout::mean: ws.readout.row(i) = z.middleRows(r0, T).colwise().mean(); break;
+      }
+      const S logit = alpha * (ws.readout.row(i).dot(w) + hb[0]);
+      ws.readout_logits[i] = logit;
+      const S y = batch.labels[static_cast<std::size_t>(i)];
+      ws.string_loss[static_cast<std::size_t>(i)] = softplus(logit) - y * logit;
+      correct[static_cast<std::size_t>(i)] = (logit > 0) == (y > S(0.5));
+    }
+  } else {
+    auto logits = ws.logits.topRows(N);
+    linear_forward<S>(z, hw, hb, c.n_outputs, logits);
+    logits *= alpha;
+    const long O = c.n_outputs;
+    parallel_chunks(0, static_cast<std::size_t>(B), kGrainStrings, [&](std::size_t lo, std::size_t hi) {
+      for (std::size_t i = lo; i < hi; ++i) {
+        const long r0 = batch.offsets[i], T = batch.offsets[i + 1] - r0;
+        S loss = 0;
+        bool all = true;
+        for (long r = r0; r < r0 + T; ++r) {
+          if (c.head == HeadKind::next_symbols) {
+            for (long o = 0; o < O; ++o) {
+              const S zz = logits(r, o), y = batch.targets[static_cast<std::size_t>(r * O + o)];
+              loss += softplus(zz) - y * zz;
+              all = all && ((zz > 0) == (y > S(0.5)));
+            }
+          } else {
+            const int target = batch.next_tokens[static_cast<std::size_t>(r)];
+            Eigen::Index best = 0;
+            const S mx = logits.row(r).maxCoeff(&best);
+            loss += mx + std::log((logits.row(r).array() - mx).exp().sum()) - logits(r, target);
+            all = all && best == target;
+          }
+        }
+        ws.string_loss[i] = loss / static_cast<S>(c.head == HeadKind::next_symbols ? T * O : T);
+        correct[i] = all;
+      }
+    });
+  }
+  for (int i = 0; i < B; ++i) {
+    st.loss += static_cast<double>(ws.string_loss[static_cast<std::size_t>(i)]);
+    st.correct += correct[static_cast<std::size_t>(i)];
+  }
+  st.loss /= B;
+  return st;
+}
+
+template <class S>
+void backward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, S* grads) {
+  const auto& c = m.config;
+  const auto& table = m.table;
+  const long N = batch.num_tokens(), d = c.d_model, F = c.d_ff;
+  const int B = batch.size(), L = c.n_layers;
+  auto g = [&](const std::string& name) { return grads + table.at(name).offset; };
+  auto gopt = [&](const std::string& name) -> S* {
+    const auto* s = table.find(name);
+    return s ? grads + s->offset : nullptr;
+  };
+  for (Mat<S>* mat : {&ws.dx, &ws.dtmp, &ws.dq, &ws.dk, &ws.dv, &ws.datt}) reserve_rows(*mat, N, d);
+  reserve_rows(ws.dff, N, F);
+  reserve_rows(ws.dff2, N, F);
+  reserve_rows(ws.dz, N, std::max<long>(c.n_outputs, 1));
+  const S alpha = static_cast<S>(c.readout_scale);
+  const S inv_b = S(1) / static_cast<S>(B);
+
+  // Head: gradient with respect to z (after ln_f), into dtmp.
+  auto dz_state = ws.dtmp.topRows(N);
+  dz_state.setZero();
+  const auto z = ws.z.topRows(N);
+  if (c.head == HeadKind::classify) {
+    VecMap<S> gw(g("head.weight"), d);
+    S* gb = g("head.bias");
+    const CVecMap<S> w(m.param("head.weight"), d);
+    for (int i = 0; i < B; ++i) {
+      const S dlogit = (sigmoid(ws.readout_logits[i]) - batch.labels[static_cast<std::size_t>(i)]) * inv_b;
+      gw += alpha * dlogit * ws.readout.row(i);
+      gb[0] += alpha * dlogit;
+      const long r0 = batch.offsets[static_cast<std::size_t>(i)], T = batch.length(i);
+      const auto dstate = (alpha * dlogit * w).eval();
+      switch (c.readout) {
+        case ClassifyReadout::bos: dz_state.row(r0) += dstate; break;
+        case ClassifyReadout::last: dz_state.row(r0 + T - 1) += dstate; break;
+        case ClassifyReadout::mean: dz_state.middleRows(r0, T).rowwise() += dstate / static_cast<S>(T); break;
+      }
+    }
+  } else {
+    const long O = c.n_outputs;
+    auto dlog = ws.dz.topRows(N);
+    const auto logits = ws.logits.topRows(N);
+    parallel_chunks(0, static_cast<std::size_t>(B), kGrainStrings, [&](std::size_t lo, std::size_t hi) {
+      for (std::size_t i = lo; i < hi; ++i) {
+        const long r0 = batch.offsets[i], T = batch.offsets[i + 1] - r0;
+        for (long r = r0; r < r0 + T; ++r) {
+          if (c.head == HeadKind::next_symbols) {
+            const S scale = inv_b / static_cast<S>(T * O);
+            for (long o = 0; o < O; ++o)
+              dlog(r, o) = alpha * scale * (sigmoid(logits(r, o)) - batch.targets[static_cast<std::size_t>(r * O + o)]);
+          } else {
+            const S scale = inv_b / static_cast<S>(T);
+            const S mx = logits.row(r).maxCoeff();
+            dlog.row(r) = (logits.row(r).array() - mx).exp();
+            dlog.row(r) /= dlog.row(r).sum();
+            dlog(r, batch.next_tokens[static_cast<std::size_t>(r)]) -= S(1);
+            dlog.row(r) *= alpha * scale;
+          }
+        }
+      }
+    });
+    linear_backward<S>(z, m.param("head.weight"), dlog, dz_state, g("head.weight"), g("head.bias"));
+  }
+  // ln_f: dx (residual gradient after the last layer).
+  auto dx = ws.dx.topRows(N);
+  if (uses_ln_f(c)) {
+    dx.setZero();
+    layernorm_backward<S>(ws.x_final.topRows(N), m.param("ln_f.weight"), ws.lnf_mean.head(N), ws.lnf_rstd.head(N), dz_state,
+                          dx, g("ln_f.weight"), g("ln_f.bias"));
+  } else {
+    dx = dz_state;
+  }
+
+  const AttentionShape shape{c.n_heads, c.causal, &batch.offsets, &ws.prob_offsets};
+  const bool post = c.layer_norm == LayerNormMode::post;
+  auto dtmp = ws.dtmp.topRows(N);
+  for (int l = L - 1; l >= 0; --l) {
+    auto& a = ws.layers[static_cast<std::size_t>(l)];
+    const auto p = fmt::format("layers.{}.", l);
+    const auto x_in = a.x_in.topRows(N);
+    const auto x_mid = a.x_mid.topRows(N);
+    if (post) {  // out = ln2(r2): dx <- d r2
+      dtmp.setZero();
+      layernorm_backward<S>(a.r2.topRows(N), m.param(p + "ln2.weight"), a.ln2_mean.head(N), a.ln2_rstd.head(N), dx, dtmp,
+                            g(p + "ln2.weight"), g(p + "ln2.bias"));
+      dx = dtmp;
+    }
+    // MLP: (x_mid or ln2(x_mid)) -> fc1 -> act -> fc2, added to the residual.
+    auto dact = ws.dff.topRows(N);
+    dact.setZero();
+    linear_backward<S>(a.act.topRows(N), m.param(p + "ffn.fc2.weight"), dx, dact, g(p + "ffn.fc2.weight"), g(p + "ffn.fc2.bias"));
+    auto dfc = ws.dff2.topRows(N);  // d(loss)/d(fc1 pre-activation)
+    dfc.setZero();
+    activation_backward<S>(c.activation, a.fc1.topRows(N), dact, dfc);
+    if (!post && uses_ln2(c)) {
+      auto dm = ws.datt.topRows(N);
+      dm.setZero();
+      linear_backward<S>(a.ln2.topRows(N), m.param(p + "ffn.fc1.weight"), dfc, dm, g(p + "ffn.fc1.weight"), g(p + "ffn.fc1.bias"));
+      layernorm_backward<S>(x_mid, m.param(p + "ln2.weight"), a.ln2_mean.head(N), a.ln2_rstd.head(N), dm, dx,
+                            g(p + "ln2.weight"), g(p + "ln2.bias"));
+    } else {
+      linear_backward<S>(x_mid, m.param(p + "ffn.fc1.weight"), dfc, dx, g(p + "ffn.fc1.weight"), g(p + "ffn.fc1.bias"));
+    }
+    if (post) {  // x_mid = ln1(r1): dx <- d r1
+      dtmp.setZero();
+      layernorm_backward<S>(a.r1.topRows(N), m.param(p + "ln1.weight"), a.ln1_mean.head(N), a.ln1_rstd.head(N), dx, dtmp,
+                            g(p + "ln1.weight"), g(p + "ln1.bias"));
+      dx = dtmp;
+    }
+    // Attention: o projection, attention, q/k/v projections.
+    auto datt = ws.datt.topRows(N);
+    datt.setZero();
+    linear_backward<S>(a.att.topRows(N), m.param(p + "attn.o.weight"), dx, datt, g(p + "attn.o.weight"), gopt(p + "attn.o.bias"));
+    auto dq = ws.dq.topRows(N), dk = ws.dk.topRows(N), dv = ws.dv.topRows(N);
+    dq.setZero();
+    dk.setZero();
+    dv.setZero();
+    attention_backward<S>(shape, a.q.topRows(N), a.k.topRows(N), a.v.topRows(N), a.probs, datt, dq, dk, dv);
+    const bool ln1 = !post && uses_ln1(c), qk = ln_on_qk(c), vv = ln_on_v(c);
+    if (ln1) dtmp.setZero();
+    const auto qin = qk ? a.ln1.topRows(N) : x_in;
+    const auto vin = vv ? a.ln1.topRows(N) : x_in;
+    linear_backward<S>(qin, m.param(p + "attn.q.weight"), dq, qk ? dtmp : dx, g(p + "attn.q.weight"), gopt(p + "attn.q.bias"));
+    linear_backward<S>(qin, m.param(p + "attn.k.weight"), dk, qk ? dtmp : dx, g(p + "attn.k.weight"), gopt(p + "attn.k.bias"));
+    linear_backward<S>(vin, m.param(p + "attn.v.weight"), dv, vv ? dtmp : dx, g(p + "attn.v.weight"), gopt(p + "attn.v.bias"));
+    if (ln1)
+      layernorm_backward<S>(x_in, m.param(p + "ln1.weight"), a.ln1_mean.head(N), a.ln1_rstd.head(N), dtmp, dx,
+                            g(p + "ln1.weight"), g(p + "ln1.bias"));
+  }
+  // Embeddings: scatter-add in token order (deterministic).
+  MatMap<S> gembed(g("embed.weight"), c.vocab, d);
+  S* gpos = gopt("pos.weight");
+  for (int i = 0; i < B; ++i)
+    for (int t = 0; t < batch.length(i); ++t) {
+      const long r = batch.offsets[static_cast<std::size_t>(i)] + t;
+      gembed.row(batch.tokens[static_cast<std::size_t>(r)]) += dx.row(r);
+      if (gpos) MatMap<S>(gpos, c.max_len, d).row(t) += dx.row(r);
+    }
+}
+
+template <class S>
+std::vector<std::vector<double>> attention_entropies(const Model<S>& m, const Batch& batch, const Workspace<S>& ws) {
+  std::vector<std::vector<double>> out;
+  const AttentionShape shape{m.config.n_heads, m.config.causal, &batch.offsets, &ws.prob_offsets};
+  for (const auto& a : ws.layers) out.push_back(attention_entropy<S>(shape, a.probs));
+  return out;
+}
+
+template struct Model<float>;
+template struct Model<double>;
+template StepStats forward<float>(const Model<float>&, const Batch&, Workspace<float>&);
+template StepStats forward<double>(const Model<double>&, const Batch&, Workspace<double>&);
+template void backward<float>(const Model<float>&, const Batch&, Workspace<float>&, float*);
+template void backward<double>(const Model<double>&, const Batch&, Workspace<double>&, double*);
+template std::vector<std::vector<double>> attention_entropies<float>(const Model<float>&, const Batch&, const Workspace<float>&);
+template std::vector<std::vector<double>> attention_entropies<double>(const Model<double>&, const Batch&, const Workspace<double>&);
+
+}  // namespace saturn

@@ -1,0 +1,79 @@
+// The trainable transformer (see transformer/config.h and docs/model.md): straight-line calls of
+// the layers' forward functions, and their backward functions in exactly the reverse order.
+// Parameters and gradients are flat buffers laid out by the one parameter table.
+//
+// Scalar S is float for training and double for gradient checks.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "transformer/batch.h"
+#include "transformer/config.h"
+#include "transformer/layers/attention.h"
+#include "transformer/param_layout.h"
+#include "transformer/tensor.h"
+
+namespace saturn {
+
+template <class S>
+struct Model {
+  ModelConfig config;
+  TensorTable table;
+  std::vector<S> params;  // (table.total_size())
+
+  explicit Model(ModelConfig c);
+  S* param(std::string_view name) { return params.data() + table.at(name).offset; }
+  const S* param(std::string_view name) const { return params.data() + table.at(name).offset; }
+  const S* find(std::string_view name) const {
+    const auto* s = table.find(name);
+    return s ? params.data() + s->offset : nullptr;
+  }
+  // Deterministic initialisation from a seed: embeddings N(0, 0.02^2) (positions too), linear
+  // weights LeCun normal (std 1/sqrt(fan_in)), biases 0, layer-norm weights 1.
+  void init(std::uint64_t seed);
+};
+
+// Activations of one layer, kept for the backward pass. (N, d) unless noted.
+template <class S>
+struct LayerActs {
+  Mat<S> x_in, ln1, q, k, v, att, x_mid, ln2, fc1, act, r1, r2;  // fc1/act: (N, F)
+  Vec<S> ln1_mean, ln1_rstd, ln2_mean, ln2_rstd;                   // (N)
+  std::vector<S> probs;                                            // sum_i H T_i^2
+};
+
+// Everything a forward/backward pass needs, allocated once and reused (resized only when a
+// batch has more tokens than any before).
+template <class S>
+struct Workspace {
+  std::vector<LayerActs<S>> layers;
+  Mat<S> x_final, z, logits;   // residual after the last layer; after ln_f; head outputs (N, n_out)
+  Vec<S> lnf_mean, lnf_rstd;
+  Mat<S> readout;              // classify: (B, d) the states the classifier reads
+  Vec<S> readout_logits;       // classify: (B)
+  std::vector<long> prob_offsets;
+  // backward scratch
+  Mat<S> positions;            // (max_len, d) sinusoidal encodings, computed once
+  Mat<S> dx, dtmp, dq, dk, dv, datt, dff, dff2, dz;
+  std::vector<S> string_loss;  // (B)
+};
+
+struct StepStats {
+  double loss = 0;
+  int correct = 0;  // strings fully correct (classify: decision; next_symbols: every bit; lm: every token)
+  int strings = 0;
+};
+
+// Forward pass over a batch; returns the mean loss (mean over strings of each string's loss).
+template <class S>
+StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws);
+
+// Backward pass of the last forward: grads (same layout as params) += d(mean loss)/d(params).
+template <class S>
+void backward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, S* grads);
+
+// Mean attention entropy per layer and head of the last forward pass.
+template <class S>
+std::vector<std::vector<double>> attention_entropies(const Model<S>& m, const Batch& batch, const Workspace<S>& ws);
+
+}  // namespace saturn
