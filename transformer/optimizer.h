@@ -1,0 +1,62 @@
+// Optimizers on flat parameter buffers laid out by the parameter table, with PyTorch's semantics:
+// SGD (momentum, optional Nesterov, L2 weight decay added to the gradient), Adam (L2 decay added
+// to the gradient, bias-corrected moments) and AdamW (decoupled decay p -= lr * wd * p).
+// Learning rate and weight decay can differ per parameter group; optional global-norm clipping.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "transformer/tensor_table.h"
+
+namespace saturn {
+
+enum class OptimizerKind { sgd, adam, adamw };
+
+struct GroupOptions {
+  double lr_scale = 1.0;       // learning rate multiplier for this group
+  double weight_decay = -1.0;  // < 0: use the optimizer's weight_decay
+};
+
+struct OptimizerOptions {
+  OptimizerKind kind = OptimizerKind::adamw;
+  double lr = 1e-3;
+  double momentum = 0.0;   // SGD
+  bool nesterov = false;   // SGD
+  double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;  // Adam(W)
+  double weight_decay = 0.0;
+  double clip_norm = 0.0;  // global gradient-norm clipping; 0 = off
+  std::array<GroupOptions, kNumParamGroups> groups{};
+};
+
+template <class S>
+class Optimizer {
+ public:
+  Optimizer(OptimizerOptions options, const TensorTable& table);
+
+  // One update with learning rate lr * schedule_factor. Clips grads in place when asked.
+  // Returns the gradient norm before clipping.
+  double step(S* params, S* grads, double schedule_factor);
+
+  const OptimizerOptions& options() const { return options_; }
+  std::int64_t steps() const { return t_; }
+  // State for checkpoints: first and second moments (or momentum buffer) and the step count.
+  std::vector<S>& m() { return m_; }
+  std::vector<S>& v() { return v_; }
+  const std::vector<S>& m() const { return m_; }
+  const std::vector<S>& v() const { return v_; }
+  void set_steps(std::int64_t t) { t_ = t; }
+
+ private:
+  OptimizerOptions options_;
+  const TensorTable* table_;
+  std::vector<S> m_, v_;
+  std::int64_t t_ = 0;
+};
+
+// Global L2 norm of a flat buffer (summed in a fixed order, in double).
+template <class S>
+double l2_norm(const S* x, std::size_t n);
+
+}  // namespace saturn
