@@ -8,6 +8,9 @@
 #include <vector>
 
 #include "harness/length_range.h"
+#include "transformer/config.h"
+#include "transformer/optimizer.h"
+#include "transformer/schedule.h"
 
 namespace saturn {
 
@@ -25,6 +28,25 @@ struct SplitSpec {
   int size = 0;
 };
 
+// The `model:` section; vocab, tokens, BOS and outputs are derived from the language and head.
+struct ModelSpec {
+  ModelConfig config;
+  bool head_set = false;     // otherwise from the objective
+  bool max_len_set = false;  // otherwise 1 + the longest length of any split
+};
+
+// The `training:` section.
+struct TrainingSpec {
+  int steps = 300;
+  int batch_size = 32;
+  Schedule schedule;
+  int log_every = 50;
+  int eval_every = 0;
+  int checkpoint_every = 0;
+  std::uint64_t seed = 1;  // initialisation and batch order
+  int eval_batch_size = 64;
+};
+
 struct TaskSpec {
   std::string name;
   std::string language;                 // compact language spec, e.g. "dyck:k=2"
@@ -33,7 +55,10 @@ struct TaskSpec {
   std::vector<SplitSpec> test_bins;     // one split per length bin
   NegativeMix negatives;
   double positive_fraction = 0.5;       // recognize: fraction of members in each split
-  std::uint64_t seed = 1;
+  std::uint64_t seed = 1;                // data
+  ModelSpec model;
+  OptimizerOptions optimizer;
+  TrainingSpec training;
   // Where the task was defined (for messages).
   std::string file;
   int line = 0;

@@ -23,8 +23,9 @@ class TaskFileError : public Error {
 
 // Reads, parses and validates a task file (languages are built to check their specs, and every
 // split must have at least one length with examples). Throws TaskFileError listing every problem.
-TaskFile load_task_file(const std::string& path);
+// `overrides` ("model.d_model=64", ...) are set in every task before validation.
+TaskFile load_task_file(const std::string& path, const std::vector<std::string>& overrides = {});
 // Same, from text; `path` only names the source in messages.
-TaskFile parse_task_file(const std::string& text, const std::string& path);
+TaskFile parse_task_file(const std::string& text, const std::string& path, const std::vector<std::string>& overrides = {});
 
 }  // namespace saturn

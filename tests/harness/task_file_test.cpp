@@ -80,7 +80,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "t.yaml:4:34: field 'tasks.a.train.size': must be positive"},
         BadCase{"tasks:\n  a:\n    language: anbn\n    train: {lengths: 2..4, size: 3}\n    colour: red\n",
                 "t.yaml:5:5: field 'tasks.a.colour': unknown key (expected one of: language, objective, train, test, "
-                "negatives, positive_fraction, seed)"},
+                "negatives, positive_fraction, seed, model, optimizer, training)"},
         BadCase{"tasks:\n  a:\n    language: anbn\n    train: {lengths: 2..4, size: 3}\n    objective: guess\n",
                 "t.yaml:5:16: field 'tasks.a.objective': 'guess' is not an objective (recognize, next_symbols, lm)"},
         BadCase{"tasks:\n  a:\n    language: anbn\n    train: {lengths: two, size: 3}\n",
@@ -88,6 +88,42 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"tasks:\n  a:\n    language: anbn\n    train: {lengths: 2..4, size: 3}\nsuites:\n  quick: [a, b]\n",
                 "t.yaml:6:14: field 'suites.quick[1]': no task named 'b'"},
         BadCase{"tasks:\n  a:\n    language: anbn\n", "t.yaml:3:5: field 'tasks.a.train': missing"}));
+
+TEST(TaskFile, ModelOptimizerAndTrainingSections) {
+  const auto f = parse_task_file(R"(
+defaults:
+  training: {steps: 10, batch_size: 4}
+tasks:
+  a:
+    language: anbn
+    train: {lengths: 2..10, size: 5}
+    model: {d_model: 16, n_heads: 4, layer_norm: {attn: qk, mlp: true}, head: next_symbols, causal: true}
+    optimizer: {kind: sgd, lr: 0.5, momentum: 0.9, groups: {attention: {lr_scale: 2}}}
+    training: {schedule: cosine, warmup: 3}
+)",
+                                 "t.yaml", {"model.d_ff=48"});
+  const auto& t = f.task("a");
+  EXPECT_EQ(t.model.config.d_model, 16);
+  EXPECT_EQ(t.model.config.d_ff, 48);
+  EXPECT_EQ(t.model.config.layer_norm, LayerNormMode::custom);
+  EXPECT_EQ(t.model.config.ln.attn, AttnLnPlace::qk);
+  EXPECT_TRUE(t.model.config.ln.mlp);
+  EXPECT_FALSE(t.model.config.ln.final);
+  EXPECT_TRUE(t.model.head_set);
+  EXPECT_TRUE(t.model.config.causal);
+  EXPECT_EQ(t.optimizer.kind, OptimizerKind::sgd);
+  EXPECT_DOUBLE_EQ(t.optimizer.groups[static_cast<std::size_t>(ParamGroup::attention)].lr_scale, 2.0);
+  EXPECT_EQ(t.training.steps, 10);
+  EXPECT_EQ(t.training.schedule.kind, Schedule::Kind::cosine);
+  EXPECT_EQ(t.training.schedule.warmup, 3);
+}
+
+TEST(TaskFile, BadModelSectionsAreLocated) {
+  EXPECT_EQ(first_problem("tasks:\n  a:\n    language: anbn\n    train: {lengths: 2..4, size: 3}\n    model: {d_model: 10, n_heads: 4}\n"),
+            "t.yaml:5:12: field 'tasks.a.model.n_heads': 4 heads do not divide d_model = 10");
+  EXPECT_EQ(first_problem("tasks:\n  a:\n    language: anbn\n    train: {lengths: 2..4, size: 3}\n    optimizer: {kind: lion}\n"),
+            "t.yaml:5:23: field 'tasks.a.optimizer.kind': 'lion' is not one of sgd, adam, adamw");
+}
 
 TEST(TaskFile, ReportsEveryProblemAtOnce) {
   try {
