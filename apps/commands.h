@@ -19,5 +19,7 @@ void register_count(CLI::App& app, Action& action);
 void register_sample(CLI::App& app, Action& action);
 void register_automaton(CLI::App& app, Action& action);
 void register_run(CLI::App& app, Action& action);
+void register_train(CLI::App& app, Action& action);
+void register_eval(CLI::App& app, Action& action);
 
 }  // namespace saturn::cli

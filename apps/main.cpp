@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   register_sample(app, action);
   register_automaton(app, action);
   register_run(app, action);
+  register_train(app, action);
+  register_eval(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

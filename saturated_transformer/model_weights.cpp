@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/error.h"
+#include "transformer/model_io.h"
 #include "transformer/param_layout.h"
 
 namespace saturn {
@@ -42,5 +43,27 @@ void ModelWeights::validate() const {
       if (!known) throw Error(fmt::format("unexpected tensor '{}' for this config", name));
     }
 }
+
+template <class S>
+ModelWeights to_weights(const ModelConfig& config, const TensorTable& table, const S* params) {
+  ModelWeights w;
+  w.config = config;
+  for (const auto& spec : table.specs()) {
+    const long rows = spec.shape[0], cols = spec.shape.size() == 2 ? spec.shape[1] : 1;
+    Eigen::MatrixXd m(rows, cols);
+    for (long r = 0; r < rows; ++r)
+      for (long c = 0; c < cols; ++c) m(r, c) = static_cast<double>(params[spec.offset + static_cast<std::size_t>(r * cols + c)]);
+    w.tensors[spec.name] = std::move(m);
+  }
+  return w;
+}
+
+ModelWeights load_model_weights(const std::filesystem::path& dir) {
+  const auto model = load_model_dir<double>(dir);
+  return to_weights(model.config, model.table, model.params.data());
+}
+
+template ModelWeights to_weights<float>(const ModelConfig&, const TensorTable&, const float*);
+template ModelWeights to_weights<double>(const ModelConfig&, const TensorTable&, const double*);
 
 }  // namespace saturn

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "transformer/config.h"
+#include "transformer/tensor_table.h"
 
 namespace saturn {
 
@@ -26,5 +27,12 @@ struct ModelWeights {
   // Throws saturn::Error naming the first missing, unexpected or mis-shaped tensor.
   void validate() const;
 };
+
+// Loads a model directory (config.json + model.safetensors, written by Saturn or by PyTorch);
+// throws saturn::Error naming the file and the problem.
+ModelWeights load_model_weights(const std::filesystem::path& dir);
+// The weights of a model held in flat buffers.
+template <class S>
+ModelWeights to_weights(const ModelConfig& config, const TensorTable& table, const S* params);
 
 }  // namespace saturn

@@ -181,7 +181,11 @@ StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws) {
       switch (c.readout) {
         case ClassifyReadout::bos: ws.readout.row(i) = z.row(r0); break;
         case ClassifyReadout::last: ws.readout.row(i) = z.row(r0 + T - 1); break;
-        case ClassifyReadout::mean: ws.readout.row(i) = z.middleRows(r0, T).colwise().mean(); break;
+        case ClassifyReadout::mean:
+          ws.readout.row(i).setZero();
+          for (long t = 0; t < T; ++t) ws.readout.row(i) += z.row(r0 + t);
+          ws.readout.row(i) /= static_cast<S>(T);
+          break;
       }
       const S logit = alpha * (ws.readout.row(i).dot(w) + hb[0]);
       ws.readout_logits[i] = logit;

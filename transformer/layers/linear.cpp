@@ -33,9 +33,9 @@ void linear_backward(const CMatRef<S>& x, const S* w, const CMatRef<S>& dy, MatR
   parallel_chunks(0, static_cast<std::size_t>(out), kGrainWeightRows, [&](std::size_t lo, std::size_t hi) {
     const auto rows = static_cast<long>(hi - lo);
     dW.middleRows(static_cast<long>(lo), rows).noalias() += dy.middleCols(static_cast<long>(lo), rows).transpose() * x;
-    if (db) {
+    if (db) {  // rows summed in order by an explicit loop: no dependence on Eigen's reduction strategy
       VecMap<S> dB(db, out);
-      dB.segment(static_cast<long>(lo), rows) += dy.middleCols(static_cast<long>(lo), rows).colwise().sum();
+      for (long t = 0; t < n; ++t) dB.segment(static_cast<long>(lo), rows) += dy.row(t).segment(static_cast<long>(lo), rows);
     }
   });
 }

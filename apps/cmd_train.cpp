@@ -1,0 +1,43 @@
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "apps/commands.h"
+#include "harness/task_file.h"
+#include "harness/train_task.h"
+
+namespace saturn::cli {
+
+namespace {
+struct TrainArgs {
+  std::string task, tasks = "tasks.yaml", out;
+  std::vector<std::string> set;
+  int threads = 0;
+};
+
+int run_train(const TrainArgs& a) {
+  const auto file = load_task_file(a.tasks, a.set);
+  const auto& task = file.task(a.task);
+  const auto summary = train_task(task, {a.out, a.threads, true});
+  fmt::print("{}: {} steps in {:.1f} s ({:.0f} examples/s)\n", task.name, summary["steps"].get<long>(),
+             summary["seconds"].get<double>(), summary["examples_per_second"].get<double>());
+  for (const auto& [name, e] : summary["eval"].items())
+    fmt::print("  {:<20} accuracy {:.4f}  loss {:.4f}  ({} strings)\n", name, e["accuracy"].get<double>(),
+               e["loss"].get<double>(), e["strings"].get<int>());
+  fmt::print("wrote {}\n", a.out);
+  return kOk;
+}
+}  // namespace
+
+void register_train(CLI::App& app, Action& action) {
+  auto* cmd = app.add_subcommand("train", "Train a task's transformer (metrics.jsonl, model/, summary.json in --out)");
+  static TrainArgs a;
+  cmd->add_option("--task", a.task, "task name")->required();
+  cmd->add_option("--tasks", a.tasks, "task file (default tasks.yaml)");
+  cmd->add_option("-o,--out", a.out, "output folder")->required();
+  cmd->add_option("--set", a.set, "override a task key, e.g. --set model.d_model=64 (repeatable)");
+  cmd->add_option("-j,--threads", a.threads, "worker threads (default: all cores)");
+  cmd->callback([&action] { action = [] { return run_train(a); }; });
+}
+
+}  // namespace saturn::cli
