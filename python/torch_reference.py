@@ -1,0 +1,223 @@
+"""PyTorch reference of Saturn's transformer (transformer/config.h, docs/model.md).
+
+The same architecture with the same parameter names, so weights move both ways:
+  embed.weight [V,d]; pos.weight [max_len,d] (learned); layers.{i}.attn.{q,k,v,o}.{weight,bias};
+  layers.{i}.ln1/ln2.{weight,bias}; layers.{i}.ffn.fc1/fc2.{weight,bias}; ln_f.{weight,bias};
+  head.{weight,bias}.
+Every string is prepended with BOS and processed on its own (no padding). Attention modes:
+softmax, temperature:C, saturated (uniform over tied maxima, relative tolerance 1e-9) and hard
+(leftmost maximum). Model directories (config.json + model.safetensors) are read and written with
+a small safetensors implementation (the format is an 8-byte header length, a JSON header, raw
+little-endian data).
+
+Run with Debian's interpreter: /usr/bin/python3 (python3-torch).
+"""
+import json
+import math
+import struct
+
+import torch
+from torch import nn
+
+TIE_TOLERANCE = 1e-9
+
+
+def places(cfg):
+    """(ln1, ln2, ln_f, ln_on_qk, ln_on_v) for a config's layer_norm setting."""
+    ln = cfg["layer_norm"]
+    if ln == "post":
+        return True, True, False, False, False
+    if ln == "none":
+        return False, False, False, False, False
+    if ln == "pre":
+        attn, mlp, final = "qkv", True, True
+    else:
+        attn, mlp, final = ln.get("attn", "none"), ln.get("mlp", False), ln.get("final", False)
+    return attn != "none", mlp, final, attn in ("qkv", "qk"), attn in ("qkv", "v")
+
+
+def sinusoid(max_len, d, dtype):
+    p = torch.zeros(max_len, d, dtype=dtype)
+    for t in range(max_len):
+        for j in range(0, (d + 1) // 2):
+            angle = t / 10000.0 ** (2.0 * j / d)
+            p[t, 2 * j] = math.sin(angle)
+            if 2 * j + 1 < d:
+                p[t, 2 * j + 1] = math.cos(angle)
+    return p
+
+
+def attention_weights(scores, mode):
+    """Row-wise attention weights of raw scores (..., T, T) with -inf on masked keys."""
+    kind, _, value = mode.partition(":")
+    if kind in ("softmax", "scaled"):
+        return torch.softmax(scores, dim=-1)
+    if kind == "temperature":
+        return torch.softmax(scores * float(value), dim=-1)
+    m = scores.max(dim=-1, keepdim=True).values
+    tie = (m - scores) <= TIE_TOLERANCE * torch.clamp(m.abs(), min=1.0)
+    tie = tie & torch.isfinite(scores)
+    if kind == "saturated":
+        w = tie.to(scores.dtype)
+        return w / w.sum(dim=-1, keepdim=True)
+    if kind == "hard":
+        first = torch.cumsum(tie.to(torch.int64), dim=-1) == 1
+        return (tie & first).to(scores.dtype)
+    raise ValueError(f"unknown mode {mode}")
+
+
+class Layer(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        d, f, bias = cfg["d_model"], cfg["d_ff"], cfg.get("attn_bias", True)
+        self.attn = nn.Module()
+        for name in "qkvo":
+            setattr(self.attn, name, nn.Linear(d, d, bias=bias))
+        ln1, ln2, _, _, _ = places(cfg)
+        eps = cfg.get("ln_eps", 1e-5)
+        if ln1:
+            self.ln1 = nn.LayerNorm(d, eps=eps)
+        if ln2:
+            self.ln2 = nn.LayerNorm(d, eps=eps)
+        self.ffn = nn.Module()
+        self.ffn.fc1 = nn.Linear(d, f)
+        self.ffn.fc2 = nn.Linear(f, d)
+
+
+class SaturnModel(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.cfg = cfg
+        d = cfg["d_model"]
+        self.embed = nn.Embedding(cfg["vocab"], d)
+        if cfg.get("positional", "learned") == "learned":
+            self.pos = nn.Embedding(cfg["max_len"], d)
+        self.layers = nn.ModuleList([Layer(cfg) for _ in range(cfg["n_layers"])])
+        _, _, lnf, _, _ = places(cfg)
+        if lnf:
+            self.ln_f = nn.LayerNorm(d, eps=cfg.get("ln_eps", 1e-5))
+        self.head = nn.Linear(d, cfg["n_outputs"])
+
+    def _attention(self, layer, q_in, k_in, v_in, mode):
+        cfg = self.cfg
+        T, d = q_in.shape
+        H = cfg["n_heads"]
+        D = d // H
+        q = layer.attn.q(q_in).view(T, H, D).transpose(0, 1)
+        k = layer.attn.k(k_in).view(T, H, D).transpose(0, 1)
+        v = layer.attn.v(v_in).view(T, H, D).transpose(0, 1)
+        scores = q @ k.transpose(-1, -2) / math.sqrt(D)
+        if cfg.get("causal", False):
+            mask = torch.ones(T, T, dtype=torch.bool).triu(1)
+            scores = scores.masked_fill(mask, float("-inf"))
+        w = attention_weights(scores, mode)
+        out = (w @ v).transpose(0, 1).reshape(T, d)
+        return layer.attn.o(out)
+
+    def _ffn(self, layer, x):
+        h = layer.ffn.fc1(x)
+        h = torch.relu(h) if self.cfg.get("activation", "relu") == "relu" else torch.nn.functional.gelu(h)
+        return layer.ffn.fc2(h)
+
+    def states(self, tokens, mode="softmax"):
+        """Final states (T, d) of one string given as token ids (BOS included)."""
+        cfg = self.cfg
+        T = len(tokens)
+        x = self.embed(torch.tensor(tokens))
+        kind = cfg.get("positional", "learned")
+        if kind == "learned":
+            x = x + self.pos.weight[:T]
+        elif kind == "sinusoidal":
+            x = x + sinusoid(cfg["max_len"], cfg["d_model"], x.dtype)[:T]
+        ln1, ln2, lnf, qk, vv = places(cfg)
+        for layer in self.layers:
+            if cfg["layer_norm"] == "post":
+                x = layer.ln1(x + self._attention(layer, x, x, x, mode))
+                x = layer.ln2(x + self._ffn(layer, x))
+                continue
+            a = layer.ln1(x) if ln1 else x
+            x = x + self._attention(layer, a if qk else x, a if qk else x, a if vv else x, mode)
+            x = x + self._ffn(layer, layer.ln2(x) if ln2 else x)
+        if lnf:
+            x = self.ln_f(x)
+        return x
+
+    def outputs(self, tokens, mode="softmax"):
+        """classify: the logit (scalar); other heads: logits (T, n_outputs)."""
+        cfg = self.cfg
+        z = self.states(tokens, mode)
+        alpha = cfg.get("readout_scale", 1.0)
+        if cfg.get("head", "classify") == "classify":
+            r = cfg.get("readout", "bos")
+            h = z[0] if r == "bos" else z[-1] if r == "last" else z.mean(dim=0)
+            return alpha * self.head(h)[0]
+        return alpha * self.head(z)
+
+    def loss(self, batch):
+        """Mean over strings of each string's loss (see docs/model.md)."""
+        cfg = self.cfg
+        head = cfg.get("head", "classify")
+        total = 0.0
+        for i, tokens in enumerate(batch["strings"]):
+            out = self.outputs(tokens)
+            if head == "classify":
+                total = total + nn.functional.binary_cross_entropy_with_logits(out, torch.tensor(batch["labels"][i], dtype=out.dtype))
+            elif head == "next_symbols":
+                y = torch.tensor(batch["targets"][i], dtype=out.dtype)
+                total = total + nn.functional.binary_cross_entropy_with_logits(out, y)
+            else:
+                total = total + nn.functional.cross_entropy(out, torch.tensor(batch["next_tokens"][i]))
+        return total / len(batch["strings"])
+
+
+# --- safetensors ------------------------------------------------------------------------------
+
+def write_safetensors(path, tensors, metadata=None):
+    header, blobs, offset = {}, [], 0
+    if metadata:
+        header["__metadata__"] = metadata
+    for name, t in tensors.items():
+        t = t.detach().contiguous()
+        dtype = {torch.float32: "F32", torch.float64: "F64"}[t.dtype]
+        data = t.numpy().tobytes()
+        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    h = json.dumps(header).encode()
+    h += b" " * ((8 - (len(h) + 8) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + n])
+    body = data[8 + n:]
+    out, meta = {}, header.pop("__metadata__", {})
+    for name, e in header.items():
+        dtype = {"F32": torch.float32, "F64": torch.float64}[e["dtype"]]
+        b, end = e["data_offsets"]
+        out[name] = torch.frombuffer(bytearray(body[b:end]), dtype=dtype).reshape(e["shape"]).clone()
+    return out, meta
+
+
+def load_model_dir(path, dtype=torch.float64):
+    with open(f"{path}/config.json") as f:
+        cfg = json.load(f)
+    model = SaturnModel(cfg).to(dtype)
+    tensors, _ = read_safetensors(f"{path}/model.safetensors")
+    model.load_state_dict({k: v.to(dtype) for k, v in tensors.items()}, strict=True)
+    return model
+
+
+def save_model_dir(model, path):
+    import os
+    os.makedirs(path, exist_ok=True)
+    with open(f"{path}/config.json", "w") as f:
+        json.dump(model.cfg, f, indent=2)
+    write_safetensors(f"{path}/model.safetensors", dict(model.state_dict()), {"format": "saturn"})
