@@ -39,6 +39,16 @@ void reserve_vec(Vec<S>& v, long n) {
   if (v.size() < n) v.resize(n);
 }
 
+void check_targets(const ModelConfig& c, const Batch& b) {
+  const auto B = static_cast<std::size_t>(b.size()), N = static_cast<std::size_t>(b.num_tokens());
+  if (c.head == HeadKind::classify && b.labels.size() != B)
+    throw Error(fmt::format("batch has {} labels for {} strings", b.labels.size(), B));
+  if (c.head == HeadKind::next_symbols && b.targets.size() != N * static_cast<std::size_t>(c.n_outputs))
+    throw Error(fmt::format("batch has {} next-symbol targets, expected {} tokens x {} outputs", b.targets.size(), N, c.n_outputs));
+  if (c.head == HeadKind::lm && b.next_tokens.size() != N)
+    throw Error(fmt::format("batch has {} next tokens for {} tokens", b.next_tokens.size(), N));
+}
+
 template <class S>
 S softplus(S z) {
   return std::max(z, S(0)) + std::log1p(std::exp(-std::abs(z)));
@@ -72,11 +82,15 @@ void Model<S>::init(std::uint64_t seed) {
 }
 
 template <class S>
-StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws) {
+StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, const AttentionMode& mode) {
   const auto& c = m.config;
   const long N = batch.num_tokens(), d = c.d_model, F = c.d_ff;
   const int B = batch.size(), L = c.n_layers;
   if (B <= 0) throw Error("forward: empty batch");
+  check_targets(c, batch);
+  for (int tok : batch.tokens)
+    if (tok < 0 || tok >= c.vocab) throw Error(fmt::format("token id {} outside the vocabulary of {}", tok, c.vocab));
+  ws.mode = mode;
   for (int i = 0; i < B; ++i)
     if (batch.length(i) > c.max_len)
       throw Error(fmt::format("string of {} tokens exceeds the model's max_len {}", batch.length(i), c.max_len));
@@ -85,7 +99,7 @@ StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws) {
   ws.prob_offsets.assign(static_cast<std::size_t>(B) + 1, 0);
   for (int i = 0; i < B; ++i)
     ws.prob_offsets[static_cast<std::size_t>(i) + 1] =
-        ws.prob_offsets[static_cast<std::size_t>(i)] + static_cast<long>(c.n_heads) * batch.length(i) * batch.length(i);
+        ws.prob_offsets[static_cast<std::size_t>(i)] + attention_prob_size<S>(c.n_heads, batch.length(i));
   for (auto& a : ws.layers) {
     for (Mat<S>* mat : {&a.x_in, &a.ln1, &a.q, &a.k, &a.v, &a.att, &a.x_mid, &a.ln2, &a.r1, &a.r2}) reserve_rows(*mat, N, d);
     reserve_rows(a.fc1, N, F);
@@ -118,7 +132,7 @@ StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws) {
       else if (c.positional == Positional::sinusoidal) x0.row(r) += sin_table.row(t);
     }
 
-  const AttentionShape shape{c.n_heads, c.causal, &batch.offsets, &ws.prob_offsets};
+  const AttentionShape shape{c.n_heads, c.causal, &batch.offsets, &ws.prob_offsets, mode};
   const bool post = c.layer_norm == LayerNormMode::post;
   const S eps = static_cast<S>(c.ln_eps);
   for (int l = 0; l < L; ++l) {
@@ -237,6 +251,7 @@ void backward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, S* grads)
   const auto& table = m.table;
   const long N = batch.num_tokens(), d = c.d_model, F = c.d_ff;
   const int B = batch.size(), L = c.n_layers;
+  if (ws.mode.kind != AttentionKind::softmax) throw Error("backward needs a forward pass with softmax attention");
   auto g = [&](const std::string& name) { return grads + table.at(name).offset; };
   auto gopt = [&](const std::string& name) -> S* {
     const auto* s = table.find(name);
@@ -372,6 +387,16 @@ void backward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, S* grads)
 }
 
 template <class S>
+CMatMap<S> attention_weights(const Model<S>& m, const Batch& batch, const Workspace<S>& ws, int l, int i, int h) {
+  if (l < 0 || l >= m.config.n_layers || i < 0 || i >= batch.size() || h < 0 || h >= m.config.n_heads)
+    throw Error(fmt::format("attention_weights: layer {}, string {}, head {} out of range", l, i, h));
+  const long T = batch.length(i);
+  return CMatMap<S>(ws.layers[static_cast<std::size_t>(l)].probs.data() + ws.prob_offsets[static_cast<std::size_t>(i)] +
+                        static_cast<long>(h) * padded<S>(T * T),
+                    T, T);
+}
+
+template <class S>
 std::vector<std::vector<double>> attention_entropies(const Model<S>& m, const Batch& batch, const Workspace<S>& ws) {
   std::vector<std::vector<double>> out;
   const AttentionShape shape{m.config.n_heads, m.config.causal, &batch.offsets, &ws.prob_offsets};
@@ -381,8 +406,10 @@ std::vector<std::vector<double>> attention_entropies(const Model<S>& m, const Ba
 
 template struct Model<float>;
 template struct Model<double>;
-template StepStats forward<float>(const Model<float>&, const Batch&, Workspace<float>&);
-template StepStats forward<double>(const Model<double>&, const Batch&, Workspace<double>&);
+template StepStats forward<float>(const Model<float>&, const Batch&, Workspace<float>&, const AttentionMode&);
+template StepStats forward<double>(const Model<double>&, const Batch&, Workspace<double>&, const AttentionMode&);
+template CMatMap<float> attention_weights<float>(const Model<float>&, const Batch&, const Workspace<float>&, int, int, int);
+template CMatMap<double> attention_weights<double>(const Model<double>&, const Batch&, const Workspace<double>&, int, int, int);
 template void backward<float>(const Model<float>&, const Batch&, Workspace<float>&, float*);
 template void backward<double>(const Model<double>&, const Batch&, Workspace<double>&, double*);
 template std::vector<std::vector<double>> attention_entropies<float>(const Model<float>&, const Batch&, const Workspace<float>&);

@@ -39,7 +39,7 @@ template <class S>
 struct LayerActs {
   Mat<S> x_in, ln1, q, k, v, att, x_mid, ln2, fc1, act, r1, r2;  // fc1/act: (N, F)
   Vec<S> ln1_mean, ln1_rstd, ln2_mean, ln2_rstd;                   // (N)
-  std::vector<S> probs;                                            // sum_i H T_i^2
+  AlignedVector<S> probs;  // sum_i attention_prob_size(H, T_i)
 };
 
 // Everything a forward/backward pass needs, allocated once and reused (resized only when a
@@ -56,6 +56,7 @@ struct Workspace {
   Mat<S> positions;            // (max_len, d) sinusoidal encodings, computed once
   Mat<S> dx, dtmp, dq, dk, dv, datt, dff, dff2, dz;
   std::vector<S> string_loss;  // (B)
+  AttentionMode mode{};        // attention mode of the last forward pass
 };
 
 struct StepStats {
@@ -65,12 +66,32 @@ struct StepStats {
 };
 
 // Forward pass over a batch; returns the mean loss (mean over strings of each string's loss).
+// The batch must carry the targets of the model's head (labels: B, targets: N * n_outputs,
+// next_tokens: N); otherwise saturn::Error. Non-softmax attention modes are forward only.
+// Cost: O(N d (4 d + 2 F) L + sum_i T_i^2 d L + N d n_out).
 template <class S>
-StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws);
+StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, const AttentionMode& mode = {});
 
-// Backward pass of the last forward: grads (same layout as params) += d(mean loss)/d(params).
+// Backward pass of the last forward (same batch and workspace): grads (same layout as params)
+// += d(mean loss)/d(params). Bitwise independent of the number of threads and of the
+// workspace's history. Throws saturn::Error if the last forward did not use softmax attention.
 template <class S>
 void backward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, S* grads);
+
+// Attention weights (T, T) [query][key] of string i, layer l, head h from the last forward pass.
+template <class S>
+CMatMap<S> attention_weights(const Model<S>& m, const Batch& batch, const Workspace<S>& ws, int l, int i, int h);
+
+// Final states (T, d) of string i (after ln_f when used) from the last forward pass.
+template <class S>
+auto final_states(const Batch& batch, const Workspace<S>& ws, int i) {
+  return ws.z.middleRows(batch.offsets[static_cast<std::size_t>(i)], batch.length(i));
+}
+// Head outputs (T, n_outputs) of string i (next_symbols and lm heads), already scaled by alpha.
+template <class S>
+auto output_logits(const Batch& batch, const Workspace<S>& ws, int i) {
+  return ws.logits.middleRows(batch.offsets[static_cast<std::size_t>(i)], batch.length(i));
+}
 
 // Mean attention entropy per layer and head of the last forward pass.
 template <class S>

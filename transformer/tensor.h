@@ -5,6 +5,8 @@
 
 #include <Eigen/Dense>
 
+#include <vector>
+
 namespace saturn {
 
 template <class S>
@@ -28,5 +30,20 @@ template <class S>
 using VecRef = Eigen::Ref<Vec<S>>;
 template <class S>
 using CVecRef = Eigen::Ref<const Vec<S>>;
+
+
+// Buffers whose start is aligned to EIGEN_MAX_ALIGN_BYTES. Eigen's vectorised reductions (sum,
+// maxCoeff) peel unaligned leading elements, so their summation order depends on the address;
+// aligned starts plus padded block offsets (see padded) make results independent of where the
+// allocator put a buffer, hence bitwise reproducible across runs and workspace histories.
+template <class S>
+using AlignedVector = std::vector<S, Eigen::aligned_allocator<S>>;
+
+// n rounded up to a multiple of 64 bytes' worth of S.
+template <class S>
+constexpr long padded(long n) {
+  constexpr long a = 64 / static_cast<long>(sizeof(S));
+  return (n + a - 1) / a * a;
+}
 
 }  // namespace saturn

@@ -2,17 +2,50 @@
 
 #include <cmath>
 
+#include "core/error.h"
 #include "core/parallel.h"
 
 namespace saturn {
 
 namespace {
 constexpr std::size_t kGrainStrings = 1;
+
+// Turns one row of scaled scores (the visible keys) into attention weights, in place.
+template <class Row>
+void weights_from_scores(const AttentionMode& mode, Row row) {
+  using S = typename Row::Scalar;
+  switch (mode.kind) {
+    case AttentionKind::temperature: row *= static_cast<S>(mode.temperature); [[fallthrough]];
+    case AttentionKind::softmax: {
+      const S m = row.maxCoeff();
+      row = (row.array() - m).exp();
+      row /= row.sum();
+      return;
+    }
+    case AttentionKind::saturated: {
+      const S m = row.maxCoeff();
+      const S floor = m - static_cast<S>(mode.tolerance) * std::abs(m);
+      long ties = 0;
+      for (long j = 0; j < row.size(); ++j) ties += row[j] >= floor;
+      const S w = S(1) / static_cast<S>(ties);
+      for (long j = 0; j < row.size(); ++j) row[j] = row[j] >= floor ? w : S(0);
+      return;
+    }
+    case AttentionKind::hard: {
+      long best = 0;  // leftmost maximum
+      for (long j = 1; j < row.size(); ++j)
+        if (row[j] > row[best]) best = j;
+      row.setZero();
+      row[best] = S(1);
+      return;
+    }
+  }
+}
 }
 
 template <class S>
 void attention_forward(const AttentionShape& sh, const CMatRef<S>& q, const CMatRef<S>& k, const CMatRef<S>& v,
-                       std::vector<S>& probs, MatRef<S> out) {
+                       AlignedVector<S>& probs, MatRef<S> out) {
   const auto& off = *sh.offsets;
   const auto& poff = *sh.prob_offsets;
   const long d = q.cols(), D = d / sh.heads;
@@ -22,15 +55,12 @@ void attention_forward(const AttentionShape& sh, const CMatRef<S>& q, const CMat
     for (std::size_t i = lo; i < hi; ++i) {
       const long r0 = off[i], T = off[i + 1] - off[i];
       for (int h = 0; h < sh.heads; ++h) {
-        MatMap<S> P(probs.data() + poff[i] + static_cast<long>(h) * T * T, T, T);  // (T, T)
+        MatMap<S> P(probs.data() + poff[i] + static_cast<long>(h) * padded<S>(T * T), T, T);  // (T, T)
         P.noalias() = q.block(r0, h * D, T, D) * k.block(r0, h * D, T, D).transpose();
         P *= scale;
         for (long t = 0; t < T; ++t) {
           const long keys = sh.causal ? t + 1 : T;
-          auto row = P.row(t).head(keys);
-          const S m = row.maxCoeff();
-          row = (row.array() - m).exp();
-          row /= row.sum();
+          weights_from_scores(sh.mode, P.row(t).head(keys));
           if (keys < T) P.row(t).tail(T - keys).setZero();
         }
         out.block(r0, h * D, T, D).noalias() = P * v.block(r0, h * D, T, D);
@@ -41,7 +71,8 @@ void attention_forward(const AttentionShape& sh, const CMatRef<S>& q, const CMat
 
 template <class S>
 void attention_backward(const AttentionShape& sh, const CMatRef<S>& q, const CMatRef<S>& k, const CMatRef<S>& v,
-                        const std::vector<S>& probs, const CMatRef<S>& dout, MatRef<S> dq, MatRef<S> dk, MatRef<S> dv) {
+                        const AlignedVector<S>& probs, const CMatRef<S>& dout, MatRef<S> dq, MatRef<S> dk, MatRef<S> dv) {
+  if (sh.mode.kind != AttentionKind::softmax) throw Error("attention backward needs softmax attention (the other modes are forward only)");
   const auto& off = *sh.offsets;
   const auto& poff = *sh.prob_offsets;
   const long d = q.cols(), D = d / sh.heads;
@@ -52,7 +83,7 @@ void attention_backward(const AttentionShape& sh, const CMatRef<S>& q, const CMa
     for (std::size_t i = lo; i < hi; ++i) {
       const long r0 = off[i], T = off[i + 1] - off[i];
       for (int h = 0; h < sh.heads; ++h) {
-        const CMatMap<S> P(probs.data() + poff[i] + static_cast<long>(h) * T * T, T, T);
+        const CMatMap<S> P(probs.data() + poff[i] + static_cast<long>(h) * padded<S>(T * T), T, T);
         const auto dO = dout.block(r0, h * D, T, D);
         dv.block(r0, h * D, T, D).noalias() += P.transpose() * dO;
         dP.noalias() = dO * v.block(r0, h * D, T, D).transpose();  // (T, T)
@@ -71,7 +102,7 @@ void attention_backward(const AttentionShape& sh, const CMatRef<S>& q, const CMa
 }
 
 template <class S>
-std::vector<double> attention_entropy(const AttentionShape& sh, const std::vector<S>& probs) {
+std::vector<double> attention_entropy(const AttentionShape& sh, const AlignedVector<S>& probs) {
   const auto& off = *sh.offsets;
   const auto& poff = *sh.prob_offsets;
   std::vector<double> sum(static_cast<std::size_t>(sh.heads), 0.0);
@@ -80,7 +111,7 @@ std::vector<double> attention_entropy(const AttentionShape& sh, const std::vecto
     const long T = off[i + 1] - off[i];
     queries += T;
     for (int h = 0; h < sh.heads; ++h) {
-      const S* p = probs.data() + poff[i] + static_cast<long>(h) * T * T;
+      const S* p = probs.data() + poff[i] + static_cast<long>(h) * padded<S>(T * T);
       for (long j = 0; j < T * T; ++j)
         if (p[j] > 0) sum[static_cast<std::size_t>(h)] -= static_cast<double>(p[j]) * std::log(static_cast<double>(p[j]));
     }
@@ -90,15 +121,15 @@ std::vector<double> attention_entropy(const AttentionShape& sh, const std::vecto
 }
 
 template void attention_forward<float>(const AttentionShape&, const CMatRef<float>&, const CMatRef<float>&, const CMatRef<float>&,
-                                       std::vector<float>&, MatRef<float>);
+                                       AlignedVector<float>&, MatRef<float>);
 template void attention_forward<double>(const AttentionShape&, const CMatRef<double>&, const CMatRef<double>&, const CMatRef<double>&,
-                                        std::vector<double>&, MatRef<double>);
+                                        AlignedVector<double>&, MatRef<double>);
 template void attention_backward<float>(const AttentionShape&, const CMatRef<float>&, const CMatRef<float>&, const CMatRef<float>&,
-                                        const std::vector<float>&, const CMatRef<float>&, MatRef<float>, MatRef<float>, MatRef<float>);
+                                        const AlignedVector<float>&, const CMatRef<float>&, MatRef<float>, MatRef<float>, MatRef<float>);
 template void attention_backward<double>(const AttentionShape&, const CMatRef<double>&, const CMatRef<double>&, const CMatRef<double>&,
-                                         const std::vector<double>&, const CMatRef<double>&, MatRef<double>, MatRef<double>,
+                                         const AlignedVector<double>&, const CMatRef<double>&, MatRef<double>, MatRef<double>,
                                          MatRef<double>);
-template std::vector<double> attention_entropy<float>(const AttentionShape&, const std::vector<float>&);
-template std::vector<double> attention_entropy<double>(const AttentionShape&, const std::vector<double>&);
+template std::vector<double> attention_entropy<float>(const AttentionShape&, const AlignedVector<float>&);
+template std::vector<double> attention_entropy<double>(const AttentionShape&, const AlignedVector<double>&);
 
 }  // namespace saturn

@@ -10,26 +10,46 @@
 
 namespace saturn {
 
+// How attention weights are formed from the scaled scores s (row of one query). Only softmax has
+// a backward pass; the others are forward-only hooks for the saturated-attention studies.
+//   softmax:     p = softmax(s)
+//   temperature: p = softmax(C s)
+//   saturated:   p uniform over the keys with s >= max - tolerance * |max| (ties of the maximum)
+//   hard:        p one-hot on the leftmost maximum
+enum class AttentionKind { softmax, temperature, saturated, hard };
+struct AttentionMode {
+  AttentionKind kind = AttentionKind::softmax;
+  double temperature = 1.0;  // C (temperature kind)
+  double tolerance = 1e-6;   // relative tie tolerance (saturated kind)
+};
+
 struct AttentionShape {
   int heads = 1;
   bool causal = false;
   const std::vector<int>* offsets = nullptr;        // (B+1) row offsets
-  const std::vector<long>* prob_offsets = nullptr;  // (B+1) offsets into the probability buffer (H T^2 each)
+  const std::vector<long>* prob_offsets = nullptr;  // (B+1) offsets into the probability buffer (H blocks each)
+  AttentionMode mode{};                             // forward only; backward requires softmax
 };
 
-// out (N, d) = attention; probs: H T_i^2 per string, row-major [head][query][key] (zeros above
-// the diagonal when causal).
+// Probability-buffer entries of one string of T tokens: H blocks of T^2, each padded to 64 bytes.
+template <class S>
+long attention_prob_size(int heads, long T) {
+  return heads * padded<S>(T * T);
+}
+
+// out (N, d) = attention; probs: per string H blocks (each T_i^2, row-major [query][key], padded by
+// attention_prob_size) with zeros above the diagonal when causal.
 template <class S>
 void attention_forward(const AttentionShape& shape, const CMatRef<S>& q, const CMatRef<S>& k, const CMatRef<S>& v,
-                       std::vector<S>& probs, MatRef<S> out);
+                       AlignedVector<S>& probs, MatRef<S> out);
 
-// dq, dk, dv (N, d) += gradients from dout (N, d).
+// dq, dk, dv (N, d) += gradients from dout (N, d). Throws saturn::Error unless mode is softmax.
 template <class S>
 void attention_backward(const AttentionShape& shape, const CMatRef<S>& q, const CMatRef<S>& k, const CMatRef<S>& v,
-                        const std::vector<S>& probs, const CMatRef<S>& dout, MatRef<S> dq, MatRef<S> dk, MatRef<S> dv);
+                        const AlignedVector<S>& probs, const CMatRef<S>& dout, MatRef<S> dq, MatRef<S> dk, MatRef<S> dv);
 
 // Mean attention entropy (nats) per head over all query positions of the batch.
 template <class S>
-std::vector<double> attention_entropy(const AttentionShape& shape, const std::vector<S>& probs);
+std::vector<double> attention_entropy(const AttentionShape& shape, const AlignedVector<S>& probs);
 
 }  // namespace saturn
