@@ -22,21 +22,21 @@ void weights_from_scores(const AttentionMode& mode, Row row) {
       row /= row.sum();
       return;
     }
-    case AttentionKind::saturated: {
+    case AttentionKind::saturated:
+    case AttentionKind::hard: {
       const S m = row.maxCoeff();
-      const S floor = m - static_cast<S>(mode.tolerance) * std::abs(m);
+      const S floor = m - static_cast<S>(mode.tolerance) * std::max(std::abs(m), S(1));
+      if (mode.kind == AttentionKind::hard) {
+        long first = 0;  // leftmost key tying the maximum
+        while (first + 1 < row.size() && row[first] < floor) ++first;
+        row.setZero();
+        row[first] = S(1);
+        return;
+      }
       long ties = 0;
       for (long j = 0; j < row.size(); ++j) ties += row[j] >= floor;
       const S w = S(1) / static_cast<S>(ties);
       for (long j = 0; j < row.size(); ++j) row[j] = row[j] >= floor ? w : S(0);
-      return;
-    }
-    case AttentionKind::hard: {
-      long best = 0;  // leftmost maximum
-      for (long j = 1; j < row.size(); ++j)
-        if (row[j] > row[best]) best = j;
-      row.setZero();
-      row[best] = S(1);
       return;
     }
   }

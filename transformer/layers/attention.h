@@ -14,13 +14,14 @@ namespace saturn {
 // a backward pass; the others are forward-only hooks for the saturated-attention studies.
 //   softmax:     p = softmax(s)
 //   temperature: p = softmax(C s)
-//   saturated:   p uniform over the keys with s >= max - tolerance * |max| (ties of the maximum)
-//   hard:        p one-hot on the leftmost maximum
+//   saturated:   p uniform over the keys tying the maximum: s >= max - tolerance * max(|max|, 1)
+//   hard:        p one-hot on the leftmost key tying the maximum (same tie rule)
+// (the tie rule of python/torch_reference.py and the saturated-transformer simulator)
 enum class AttentionKind { softmax, temperature, saturated, hard };
 struct AttentionMode {
   AttentionKind kind = AttentionKind::softmax;
   double temperature = 1.0;  // C (temperature kind)
-  double tolerance = 1e-6;   // relative tie tolerance (saturated kind)
+  double tolerance = 1e-9;   // relative tie tolerance (saturated and hard kinds)
 };
 
 struct AttentionShape {
