@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
+
 #include "core/atomic_file.h"
 #include "core/parallel.h"
 #include "core/version.h"
@@ -34,8 +36,10 @@ nlohmann::json train_task(const TaskSpec& task, const TrainTaskOptions& options)
   o.eval_every = task.training.eval_every;
   o.checkpoint_every = task.training.checkpoint_every;
   o.out_dir = options.out;
-  o.progress = options.progress;
+  if (options.progress)
+    o.on_progress = [](const Progress& p) { std::fprintf(stderr, "\r%s   ", format_progress(p).c_str()); };
   const auto s = train(model, data, evals, o);
+  if (options.progress) std::fprintf(stderr, "\n");
 
   nlohmann::ordered_json summary;
   summary["task"] = task.name;

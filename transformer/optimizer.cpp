@@ -20,8 +20,11 @@ double Optimizer<S>::step(S* params, S* grads, double schedule_factor) {
   const auto& o = options_;
   const std::size_t n = table_->total_size();
   const double norm = l2_norm(grads, n);
-  if (o.clip_norm > 0 && norm > o.clip_norm) {
-    const S scale = static_cast<S>(o.clip_norm / (norm + 1e-6));
+  if (!std::isfinite(norm)) return norm;  // no update: the caller stops the run
+  // torch.nn.utils.clip_grad_norm_: coefficient max_norm / (norm + 1e-6), applied when below 1.
+  const double clip = o.clip_norm > 0 ? o.clip_norm / (norm + 1e-6) : 1.0;
+  if (clip < 1.0) {
+    const S scale = static_cast<S>(clip);
     for (std::size_t i = 0; i < n; ++i) grads[i] *= scale;
   }
   ++t_;

@@ -1,7 +1,9 @@
 // Optimizers on flat parameter buffers laid out by the parameter table, with PyTorch's semantics:
 // SGD (momentum, optional Nesterov, L2 weight decay added to the gradient), Adam (L2 decay added
 // to the gradient, bias-corrected moments) and AdamW (decoupled decay p -= lr * wd * p).
-// Learning rate and weight decay can differ per parameter group; optional global-norm clipping.
+// Learning rate and weight decay can differ per parameter group; optional global-norm clipping
+// (torch.nn.utils.clip_grad_norm_, the norm summed in double in index order).
+// The state (m, v) has the parameters' layout; one step costs O(number of parameters).
 #pragma once
 
 #include <array>
@@ -36,7 +38,8 @@ class Optimizer {
   Optimizer(OptimizerOptions options, const TensorTable& table);
 
   // One update with learning rate lr * schedule_factor. Clips grads in place when asked.
-  // Returns the gradient norm before clipping.
+  // Returns the gradient norm before clipping. A non-finite norm changes nothing (no update, no
+  // step counted): the caller should stop the run.
   double step(S* params, S* grads, double schedule_factor);
 
   const OptimizerOptions& options() const { return options_; }

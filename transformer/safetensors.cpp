@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -106,7 +107,9 @@ SafetensorsFile read_safetensors(const std::filesystem::path& path) {
     for (const auto& dim : entry["shape"]) {
       if (!dim.is_number_integer() || dim.get<std::int64_t>() < 0) bad("shape has a negative or non-integer size");
       t.shape.push_back(dim.get<std::int64_t>());
-      count *= static_cast<std::size_t>(t.shape.back());
+      const auto size = static_cast<std::size_t>(t.shape.back());
+      if (size > 0 && count > data_size / size) bad("shape has more values than the file has bytes");
+      count *= size;
     }
     const auto& offs = entry["data_offsets"];
     if (!offs.is_array() || offs.size() != 2 || !offs[0].is_number_unsigned() || !offs[1].is_number_unsigned())

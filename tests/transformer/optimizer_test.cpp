@@ -4,7 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "transformer/schedule.h"
+#include <cmath>
+#include <limits>
 
 namespace saturn {
 namespace {
@@ -68,21 +69,59 @@ TEST(Optimizer, GroupRatesAndClipping) {
   EXPECT_NEAR(p[1], -4.0, 1e-5);
 }
 
-TEST(Schedule, Shapes) {
-  Schedule s;
-  s.kind = Schedule::Kind::cosine;
-  s.warmup = 10;
-  s.total = 110;
-  EXPECT_NEAR(s.factor(0), 0.1, 1e-12);
-  EXPECT_NEAR(s.factor(9), 1.0, 1e-12);
-  EXPECT_NEAR(s.factor(59), 0.5, 1e-12);
-  EXPECT_NEAR(s.factor(109), 0.0, 1e-12);
-  s.kind = Schedule::Kind::linear;
-  EXPECT_NEAR(s.factor(59), 0.5, 1e-12);
-  s.kind = Schedule::Kind::inverse_sqrt;
-  EXPECT_NEAR(s.factor(39), 0.5, 1e-12);
-  s.kind = Schedule::Kind::constant;
-  EXPECT_NEAR(s.factor(1000), 1.0, 1e-12);
+// Two tensors in two groups (head: half the rate, no decay), clipping at 0.3 and schedule
+// factors 0.5, 1, 1, 0.25 -- PyTorch values from this script (float64):
+//   a = Parameter([0.5, -1, 2]); h = Parameter([[0.3, 0.7]])
+//   groups [{params: [a], lr: 0.02, weight_decay: 0.1}, {params: [h], lr: 0.01, weight_decay: 0}]
+//   each step t: g["lr"] = base_lr * factor[t]; set grads; clip_grad_norm_([a, h], 0.3); step()
+//   AdamW(betas=(0.9, 0.95), eps=1e-6); SGD(momentum=0.8, nesterov=True)
+std::vector<double> run_groups(OptimizerKind kind, std::vector<double>& norms) {
+  TensorTable t;
+  t.add("a", {3}, ParamGroup::attention);
+  t.add("h", {1, 2}, ParamGroup::head);
+  OptimizerOptions o;
+  o.kind = kind;
+  o.lr = 0.02;
+  o.weight_decay = 0.1;
+  o.beta2 = 0.95;
+  o.eps = 1e-6;
+  o.momentum = 0.8;
+  o.nesterov = true;
+  o.clip_norm = 0.3;
+  o.groups[static_cast<std::size_t>(ParamGroup::head)] = {0.5, 0.0};
+  Optimizer<double> opt(o, t);
+  std::vector<double> p{0.5, -1.0, 2.0, 0.3, 0.7};
+  const std::vector<std::vector<double>> grads{
+      {0.1, -0.2, 0.3, 0.2, -0.1}, {0.05, 0.4, -0.1, 0.0, 0.3}, {-0.3, 0.1, 0.2, -0.4, 0.05}, {1.0, -2.0, 0.5, 0.9, 0.9}};
+  const double factors[] = {0.5, 1.0, 1.0, 0.25};
+  for (std::size_t k = 0; k < grads.size(); ++k) {
+    auto g = grads[k];
+    norms.push_back(opt.step(p.data(), g.data(), factors[k]));
+  }
+  return p;
+}
+
+TEST(Optimizer, GroupsScheduleAndClippingMatchPyTorch) {
+  const std::vector<double> torch_norms{0.4358898943540674, 0.51234753829798, 0.55, 2.6210684844162313};
+  std::vector<double> norms;
+  expect_near(run_groups(OptimizerKind::adamw, norms),
+              {0.4741652291816456, -0.9969539804367001, 1.9550233309394434, 0.2907910232663345, 0.694716008956814});
+  expect_near(norms, torch_norms);
+  norms.clear();
+  expect_near(run_groups(OptimizerKind::sgd, norms),
+              {0.4938234906368456, -0.9919474270333266, 1.960927439352805, 0.30084729188589254, 0.6959736689578594});
+}
+
+TEST(Optimizer, NonFiniteGradientChangesNothing) {
+  TensorTable t;
+  t.add("p", {2}, ParamGroup::attention);
+  OptimizerOptions o;
+  Optimizer<float> opt(o, t);
+  std::vector<float> p{1, 2}, g{0.5f, std::numeric_limits<float>::infinity()};
+  EXPECT_FALSE(std::isfinite(opt.step(p.data(), g.data(), 1.0)));
+  EXPECT_EQ(p, (std::vector<float>{1, 2}));
+  EXPECT_EQ(opt.steps(), 0);
+  EXPECT_EQ(opt.m(), (std::vector<float>{0, 0}));
 }
 
 }  // namespace

@@ -6,13 +6,14 @@
 
 #include <filesystem>
 
-#include "core/error.h"
-#include "core/parallel.h"
+#include <cmath>
 #include <fstream>
+
+#include "core/error.h"
 #include "harness/task.h"
 #include "harness/train_task.h"
 #include "tiny_model.h"
-#include "transformer/model_io.h"
+#include "transformer/config_json.h"
 
 namespace saturn {
 namespace {
@@ -41,7 +42,6 @@ ModelConfig small_config() {
 }
 
 std::vector<float> train_weights(int threads, int steps, const fs::path& out = {}, bool resume = true) {
-  ThreadLimit limit(threads);
   const auto c = small_config();
   Model<float> m(c);
   m.init(5);
@@ -51,6 +51,7 @@ std::vector<float> train_weights(int threads, int steps, const fs::path& out = {
   o.log_every = 10;
   o.out_dir = out;
   o.resume = resume;
+  o.threads = threads;
   train(m, RandomSource(c), {}, o);
   return m.params;
 }
@@ -112,6 +113,125 @@ TEST(Trainer, NonFiniteLossStopsCleanly) {
   TrainOptions o;
   o.steps = 5;
   EXPECT_THROW(train(m, RandomSource(c), {}, o), DivergedError);
+}
+
+// Batches whose labels become NaN from step `bad` on.
+class PoisonedSource : public DataSource {
+ public:
+  PoisonedSource(ModelConfig c, std::int64_t bad) : inner_(std::move(c)), bad_(bad) {}
+  void batch(std::int64_t step, Batch& out) const override {
+    inner_.batch(step, out);
+    if (step >= bad_) std::fill(out.labels.begin(), out.labels.end(), std::numeric_limits<float>::quiet_NaN());
+  }
+
+ private:
+  RandomSource inner_;
+  std::int64_t bad_;
+};
+
+TEST(Trainer, DivergenceKeepsTheLastGoodCheckpointAndMetrics) {
+  const auto dir = fs::temp_directory_path() / "saturn_diverge";
+  fs::remove_all(dir);
+  const auto c = small_config();
+  Model<float> m(c);
+  m.init(1);
+  TrainOptions o;
+  o.steps = 20;
+  o.log_every = 1;
+  o.checkpoint_every = 5;
+  o.out_dir = dir;
+  try {
+    train(m, PoisonedSource(c, 7), {}, o);
+    FAIL() << "no DivergedError";
+  } catch (const DivergedError& e) {
+    EXPECT_NE(std::string(e.what()).find("the loss became nan at step 8"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("kept in"), std::string::npos) << e.what();
+  }
+  Model<float> back(c);
+  Optimizer<float> opt(o.optimizer, back.table);
+  EXPECT_EQ(load_checkpoint(dir / "checkpoint", back, opt).step, 5);
+  EXPECT_EQ(opt.steps(), 5);
+  std::ifstream in(dir / "metrics.jsonl");
+  std::string line;
+  std::int64_t last = 0;
+  while (std::getline(in, line)) last = nlohmann::json::parse(line)["step"].get<std::int64_t>();
+  EXPECT_EQ(last, 7);
+  EXPECT_FALSE(fs::exists(dir / "model"));
+}
+
+TEST(Trainer, MetricsLinesCarryEveryField) {
+  const auto dir = fs::temp_directory_path() / "saturn_metrics";
+  fs::remove_all(dir);
+  const auto c = small_config();
+  Model<float> m(c);
+  m.init(2);
+  EvalSet eval{"test", {testing::random_batch(c, {2, 3, 4}, 5), testing::random_batch(c, {6}, 6)}};
+  TrainOptions o;
+  o.steps = 20;
+  o.log_every = 10;
+  o.eval_every = 10;
+  o.out_dir = dir;
+  std::vector<std::int64_t> progress_steps, eval_steps;
+  o.on_progress = [&](const Progress& p) {
+    progress_steps.push_back(p.step);
+    EXPECT_EQ(p.total, 20);
+    EXPECT_FALSE(format_progress(p).empty());
+  };
+  o.on_eval = [&](std::int64_t step, const std::vector<EvalScore>& scores) {
+    eval_steps.push_back(step);
+    ASSERT_EQ(scores.size(), 1u);
+    EXPECT_EQ(scores[0].strings, 4);
+  };
+  const auto summary = train(m, RandomSource(c), {eval}, o);
+  EXPECT_EQ(progress_steps, (std::vector<std::int64_t>{10, 20}));
+  EXPECT_EQ(eval_steps, (std::vector<std::int64_t>{10, 20}));
+  EXPECT_EQ(summary.steps_done, 20);
+  ASSERT_EQ(summary.evals.size(), 1u);
+  EXPECT_GE(summary.evals[0].accuracy, 0.0);
+  std::ifstream in(dir / "metrics.jsonl");
+  std::vector<nlohmann::json> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(lines.size(), 4u);  // step 10, eval 10, step 20, eval 20
+  for (int k : {0, 2}) {
+    const auto& j = lines[static_cast<std::size_t>(k)];
+    EXPECT_EQ(j["step"], 10 * (k / 2 + 1));
+    for (const char* f : {"loss", "accuracy", "lr", "grad_norm", "param_norm", "examples_per_second"})
+      EXPECT_TRUE(j[f].is_number() && std::isfinite(j[f].get<double>())) << f;
+    double sq = 0;
+    for (const char* g : {"embedding", "attention", "feed_forward", "layer_norm", "head"}) {
+      ASSERT_TRUE(j["group_norms"][g].is_number()) << g;
+      sq += std::pow(j["group_norms"][g].get<double>(), 2);
+    }
+    EXPECT_NEAR(std::sqrt(sq), j["param_norm"].get<double>(), 1e-9 * j["param_norm"].get<double>());
+    const auto& ent = j["attention_entropy"];
+    ASSERT_EQ(ent.size(), static_cast<std::size_t>(c.n_layers));
+    for (const auto& layer : ent) {
+      ASSERT_EQ(layer.size(), static_cast<std::size_t>(c.n_heads));
+      for (const auto& h : layer) EXPECT_TRUE(h.get<double>() >= 0 && h.get<double>() <= std::log(11.0) + 1e-9);
+    }
+  }
+  EXPECT_EQ(lines[1]["eval"]["test"]["strings"], 4);
+  EXPECT_TRUE(fs::exists(dir / "model" / "model.safetensors"));
+}
+
+TEST(Trainer, ResumeRefusesAnotherSeed) {
+  const auto dir = fs::temp_directory_path() / "saturn_resume_seed";
+  fs::remove_all(dir);
+  const auto c = small_config();
+  Model<float> m(c);
+  m.init(1);
+  TrainOptions o;
+  o.steps = 3;
+  o.out_dir = dir;
+  train(m, RandomSource(c), {}, o);
+  o.seed = 2;
+  o.steps = 6;
+  try {
+    train(m, RandomSource(c), {}, o);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("seed 1, this run has seed 2"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Trainer, CorruptModelFilesAreRefused) {

@@ -1,0 +1,119 @@
+#include "transformer/checkpoint.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "transformer/config_json.h"
+#include "transformer/safetensors.h"
+
+namespace saturn {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kind_name(OptimizerKind k) {
+  return k == OptimizerKind::sgd ? "sgd" : k == OptimizerKind::adam ? "adam" : "adamw";
+}
+
+// "m.<name>" then "v.<name>" for every parameter: the layout of [m; v].
+TensorTable state_table(const TensorTable& params) {
+  TensorTable t;
+  for (const char* prefix : {"m.", "v."})
+    for (const auto& s : params.specs()) t.add(prefix + s.name, s.shape, s.group);
+  return t;
+}
+
+bool complete(const fs::path& dir) {
+  return fs::exists(dir / "state.json") && fs::exists(dir / "model.safetensors") &&
+         fs::exists(dir / "optimizer.safetensors") && fs::exists(dir / "config.json");
+}
+
+}  // namespace
+
+template <class S>
+void save_checkpoint(const fs::path& dir, const Model<S>& model, const Optimizer<S>& opt, const CheckpointState& state) {
+  const fs::path tmp = dir.string() + ".tmp", old = dir.string() + ".old";
+  fs::remove_all(tmp);
+  save_model_dir(tmp, model);
+  const std::size_t n = model.params.size();
+  std::vector<S> mv(2 * n);
+  std::copy(opt.m().begin(), opt.m().end(), mv.begin());
+  std::copy(opt.v().begin(), opt.v().end(), mv.begin() + static_cast<std::ptrdiff_t>(n));
+  write_safetensors(tmp / "optimizer.safetensors", state_table(model.table), mv.data(),
+                    std::is_same_v<S, float> ? Dtype::f32 : Dtype::f64);
+  nlohmann::ordered_json j;
+  j["format"] = "saturn-checkpoint";
+  j["step"] = state.step;
+  j["data_cursor"] = state.data_cursor;
+  j["seed"] = state.seed;
+  j["optimizer"] = {{"kind", kind_name(opt.options().kind)}, {"steps", opt.steps()}};
+  write_file_atomic(tmp / "state.json", j.dump(2) + "\n");
+  // Swap in: a complete checkpoint exists at dir or old at every moment.
+  fs::remove_all(old);
+  if (fs::exists(dir)) fs::rename(dir, old);
+  fs::rename(tmp, dir);
+  fs::remove_all(old);
+}
+
+std::optional<fs::path> find_checkpoint(const fs::path& dir) {
+  if (complete(dir)) return dir;
+  const fs::path old = dir.string() + ".old";
+  if (complete(old)) return old;
+  return std::nullopt;
+}
+
+template <class S>
+CheckpointState load_checkpoint(const fs::path& dir, Model<S>& model, Optimizer<S>& opt) {
+  const fs::path state_path = dir / "state.json";
+  std::ifstream in(state_path);
+  if (!in) throw Error(fmt::format("{}: cannot open file", state_path.string()));
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("{}: not valid JSON ({})", state_path.string(), e.what()));
+  }
+  CheckpointState state;
+  std::int64_t opt_steps = 0;
+  std::string kind;
+  try {
+    state.step = j.at("step").get<std::int64_t>();
+    state.data_cursor = j.at("data_cursor").get<std::int64_t>();
+    state.seed = j.at("seed").get<std::uint64_t>();
+    kind = j.at("optimizer").at("kind").get<std::string>();
+    opt_steps = j.at("optimizer").at("steps").get<std::int64_t>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("{}: missing or malformed field ({})", state_path.string(), e.what()));
+  }
+  if (state.step < 0 || state.data_cursor < 0 || opt_steps < 0)
+    throw Error(fmt::format("{}: negative step or cursor", state_path.string()));
+  if (kind != kind_name(opt.options().kind))
+    throw Error(fmt::format("{}: the checkpoint's optimizer is {}, this run uses {}", state_path.string(), kind,
+                            kind_name(opt.options().kind)));
+  const ModelConfig saved = load_config(dir);
+  if (config_to_json(saved) != config_to_json(model.config))
+    throw Error(fmt::format("{}: the checkpoint's model config differs from this run's", (dir / "config.json").string()));
+  std::vector<S> params(model.params.size());
+  load_safetensors(dir / "model.safetensors", model.table, params.data());
+  const std::size_t n = model.params.size();
+  std::vector<S> mv(2 * n);
+  load_safetensors(dir / "optimizer.safetensors", state_table(model.table), mv.data());
+  // Everything read and checked: only now change the model and optimizer.
+  model.params = std::move(params);
+  std::copy(mv.begin(), mv.begin() + static_cast<std::ptrdiff_t>(n), opt.m().begin());
+  std::copy(mv.begin() + static_cast<std::ptrdiff_t>(n), mv.end(), opt.v().begin());
+  opt.set_steps(opt_steps);
+  return state;
+}
+
+template void save_checkpoint<float>(const fs::path&, const Model<float>&, const Optimizer<float>&, const CheckpointState&);
+template void save_checkpoint<double>(const fs::path&, const Model<double>&, const Optimizer<double>&, const CheckpointState&);
+template CheckpointState load_checkpoint<float>(const fs::path&, Model<float>&, Optimizer<float>&);
+template CheckpointState load_checkpoint<double>(const fs::path&, Model<double>&, Optimizer<double>&);
+
+}  // namespace saturn

@@ -1,0 +1,189 @@
+#include "transformer/config_json.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <set>
+#include <type_traits>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "transformer/safetensors.h"
+
+namespace saturn {
+
+namespace fs = std::filesystem;
+
+nlohmann::ordered_json config_to_json(const ModelConfig& c) {
+  nlohmann::ordered_json j;
+  j["vocab"] = c.vocab;
+  j["tokens"] = c.tokens;
+  j["bos_id"] = c.bos_id;
+  j["d_model"] = c.d_model;
+  j["n_layers"] = c.n_layers;
+  j["n_heads"] = c.n_heads;
+  j["d_ff"] = c.d_ff;
+  j["activation"] = to_string(c.activation);
+  if (c.layer_norm == LayerNormMode::custom)
+    j["layer_norm"] = {{"attn", to_string(c.ln.attn)}, {"mlp", c.ln.mlp}, {"final", c.ln.final}};
+  else
+    j["layer_norm"] = to_string(c.layer_norm);
+  j["ln_eps"] = c.ln_eps;
+  j["attn_bias"] = c.attn_bias;
+  j["positional"] = to_string(c.positional);
+  j["max_len"] = c.max_len;
+  j["causal"] = c.causal;
+  j["head"] = to_string(c.head);
+  j["readout"] = to_string(c.readout);
+  j["readout_scale"] = c.readout_scale;
+  j["n_outputs"] = c.n_outputs;
+  return j;
+}
+
+namespace {
+
+[[noreturn]] void field_error(const std::string& source, const std::string& field, const std::string& why) {
+  throw Error(fmt::format("{}: field '{}': {}", source, field, why));
+}
+
+template <class E>
+E parse_enum(const nlohmann::json& j, const std::string& field, const std::string& source,
+             std::initializer_list<std::pair<const char*, E>> options) {
+  const std::string s = j.is_string() ? j.get<std::string>() : "";
+  for (const auto& [name, value] : options)
+    if (s == name) return value;
+  std::string list;
+  for (const auto& [name, _] : options) list += (list.empty() ? "" : ", ") + std::string(name);
+  field_error(source, field, fmt::format("{} is not one of {}", j.dump(), list));
+}
+
+// Reads j[field] into out when present, with a type check that names the field.
+template <class T>
+bool read_field(const nlohmann::json& j, const char* field, const std::string& source, T& out,
+                const std::string& prefix = "") {
+  if (!j.contains(field)) return false;
+  const auto& v = j.at(field);
+  bool ok = false;
+  if constexpr (std::is_same_v<T, bool>) ok = v.is_boolean();
+  else if constexpr (std::is_integral_v<T>) ok = v.is_number_integer();
+  else if constexpr (std::is_floating_point_v<T>) ok = v.is_number();
+  else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    ok = v.is_array();
+    if (ok)
+      for (const auto& e : v) ok = ok && e.is_string();
+  }
+  if (!ok) field_error(source, prefix + field, fmt::format("wrong type ({})", v.dump()));
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    const auto x = v.get<std::int64_t>();
+    if (x < std::numeric_limits<T>::min() || x > std::numeric_limits<T>::max())
+      field_error(source, prefix + field, fmt::format("{} is out of range", x));
+  }
+  v.get_to(out);
+  return true;
+}
+
+const std::set<std::string> kFields = {"vocab", "tokens", "bos_id", "d_model", "n_layers", "n_heads",
+                                       "d_ff", "activation", "layer_norm", "ln_eps", "attn_bias", "positional",
+                                       "max_len", "causal", "head", "readout", "readout_scale", "n_outputs"};
+
+}  // namespace
+
+ModelConfig config_from_json(const nlohmann::json& j, const std::string& source) {
+  if (!j.is_object()) throw Error(fmt::format("{}: expected a JSON object", source));
+  for (const auto& [key, _] : j.items())
+    if (!kFields.count(key)) field_error(source, key, "unknown field");
+  for (const char* required : {"vocab", "d_model", "n_layers", "n_heads", "d_ff", "bos_id"})
+    if (!j.contains(required)) field_error(source, required, "missing");
+  ModelConfig c;
+  read_field(j, "vocab", source, c.vocab);
+  read_field(j, "tokens", source, c.tokens);
+  read_field(j, "bos_id", source, c.bos_id);
+  read_field(j, "d_model", source, c.d_model);
+  read_field(j, "n_layers", source, c.n_layers);
+  read_field(j, "n_heads", source, c.n_heads);
+  read_field(j, "d_ff", source, c.d_ff);
+  read_field(j, "ln_eps", source, c.ln_eps);
+  read_field(j, "attn_bias", source, c.attn_bias);
+  read_field(j, "max_len", source, c.max_len);
+  read_field(j, "causal", source, c.causal);
+  read_field(j, "readout_scale", source, c.readout_scale);
+  read_field(j, "n_outputs", source, c.n_outputs);
+  if (j.contains("activation"))
+    c.activation = parse_enum<Activation>(j["activation"], "activation", source,
+                                          {{"relu", Activation::relu}, {"gelu", Activation::gelu}});
+  if (j.contains("positional"))
+    c.positional = parse_enum<Positional>(
+        j["positional"], "positional", source,
+        {{"none", Positional::none}, {"learned", Positional::learned}, {"sinusoidal", Positional::sinusoidal}});
+  if (j.contains("head"))
+    c.head = parse_enum<HeadKind>(j["head"], "head", source,
+                                  {{"classify", HeadKind::classify}, {"next_symbols", HeadKind::next_symbols}, {"lm", HeadKind::lm}});
+  if (j.contains("readout"))
+    c.readout = parse_enum<ClassifyReadout>(
+        j["readout"], "readout", source,
+        {{"bos", ClassifyReadout::bos}, {"last", ClassifyReadout::last}, {"mean", ClassifyReadout::mean}});
+  if (j.contains("layer_norm")) {
+    const auto& ln = j["layer_norm"];
+    if (ln.is_object()) {
+      for (const auto& [key, _] : ln.items())
+        if (key != "attn" && key != "mlp" && key != "final") field_error(source, "layer_norm." + key, "unknown field");
+      c.layer_norm = LayerNormMode::custom;
+      c.ln = {AttnLnPlace::none, false, false};
+      if (ln.contains("attn"))
+        c.ln.attn = parse_enum<AttnLnPlace>(
+            ln["attn"], "layer_norm.attn", source,
+            {{"none", AttnLnPlace::none}, {"qkv", AttnLnPlace::qkv}, {"qk", AttnLnPlace::qk}, {"v", AttnLnPlace::v}});
+      read_field(ln, "mlp", source, c.ln.mlp, "layer_norm.");
+      read_field(ln, "final", source, c.ln.final, "layer_norm.");
+    } else {
+      c.layer_norm = parse_enum<LayerNormMode>(
+          ln, "layer_norm", source,
+          {{"pre", LayerNormMode::pre}, {"post", LayerNormMode::post}, {"none", LayerNormMode::none}});
+    }
+  }
+  try {
+    c.validate();
+  } catch (const Error& e) {
+    throw Error(fmt::format("{}: {}", source, e.what()));
+  }
+  return c;
+}
+
+ModelConfig load_config(const fs::path& dir) {
+  const auto path = dir / "config.json";
+  std::ifstream in(path);
+  if (!in) throw Error(fmt::format("{}: cannot open file (is {} a model directory?)", path.string(), dir.string()));
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error(fmt::format("{}: not valid JSON ({})", path.string(), e.what()));
+  }
+  return config_from_json(j, path.string());
+}
+
+void save_config(const fs::path& dir, const ModelConfig& c) {
+  fs::create_directories(dir);
+  write_file_atomic(dir / "config.json", config_to_json(c).dump(2) + "\n");
+}
+
+template <class S>
+void save_model_dir(const fs::path& dir, const Model<S>& model) {
+  save_config(dir, model.config);
+  write_safetensors(dir / "model.safetensors", model.table, model.params.data(),
+                    std::is_same_v<S, float> ? Dtype::f32 : Dtype::f64, {{"format", "saturn"}});
+}
+
+template <class S>
+Model<S> load_model_dir(const fs::path& dir) {
+  Model<S> m(load_config(dir));
+  load_safetensors(dir / "model.safetensors", m.table, m.params.data());
+  return m;
+}
+
+template void save_model_dir<float>(const fs::path&, const Model<float>&);
+template void save_model_dir<double>(const fs::path&, const Model<double>&);
+template Model<float> load_model_dir<float>(const fs::path&);
+template Model<double> load_model_dir<double>(const fs::path&);
+
+}  // namespace saturn
