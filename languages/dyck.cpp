@@ -154,7 +154,7 @@ class Dyck : public Language {
 
 LanguagePtr make_dyck(const Params& p) {
   p.expect_only({"k", "depth"});
-  return std::make_shared<Dyck>(static_cast<int>(p.get_int("k", 1, 26)), static_cast<int>(p.get_int("depth", 1, 100000, 0)));
+  return std::make_shared<Dyck>(static_cast<int>(p.get_int("k", 1, 8)), static_cast<int>(p.get_int("depth", 1, 100000, 0)));
 }
 
 }  // namespace saturn

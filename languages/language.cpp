@@ -11,6 +11,7 @@ namespace saturn {
 namespace {
 constexpr int kRejectionTries = 32;      // uniform draws tried before the exact walk
 constexpr int kNearMissAttempts = 200;   // members drawn before giving up on a near miss
+constexpr std::uint64_t kNeighbourList = 1u << 16;  // most edits listed per member once random edits fail
 
 BigInt power(int base, int n) {
   BigInt x = 1;
@@ -115,28 +116,87 @@ Word Language::sample_by_completions(int n, Rng& rng, bool member) const {
   return w;
 }
 
+namespace {
+
+// One random edit of w that keeps its length: a substitution, a swap of two different adjacent
+// symbols, or a deletion at i followed by an insertion at j. Returns false when the drawn edit
+// cannot change w (e.g. a substitution over a one-letter alphabet).
+bool random_edit(Word& w, int sigma, Rng& rng) {
+  const auto n = static_cast<std::uint64_t>(w.size());
+  const auto kind = rng.uniform_below(3);
+  if (kind == 0) {  // substitution
+    if (sigma < 2) return false;
+    const auto i = static_cast<std::size_t>(rng.uniform_below(n));
+    const auto shift = 1 + rng.uniform_below(static_cast<std::uint64_t>(sigma - 1));
+    w[i] = static_cast<Symbol>((w[i] + shift) % static_cast<std::uint64_t>(sigma));
+    return true;
+  }
+  if (kind == 1) {  // swap of adjacent symbols
+    if (n < 2) return false;
+    const auto j = static_cast<std::size_t>(rng.uniform_below(n - 1));
+    if (w[j] == w[j + 1]) return false;
+    std::swap(w[j], w[j + 1]);
+    return true;
+  }
+  // deletion at i, insertion of a symbol at j
+  const auto i = static_cast<std::ptrdiff_t>(rng.uniform_below(n));
+  w.erase(w.begin() + i);
+  const auto j = static_cast<std::ptrdiff_t>(rng.uniform_below(n));
+  w.insert(w.begin() + j, static_cast<Symbol>(rng.uniform_below(static_cast<std::uint64_t>(sigma))));
+  return true;
+}
+
+// Number of edits non_member_neighbours tries on a word of length n.
+std::uint64_t edit_count(std::uint64_t n, std::uint64_t sigma) { return n * (sigma - 1) + n + n * n * sigma; }
+
+// Every same-length word one edit away from w (with multiplicity) that the language rejects.
+std::vector<Word> non_member_neighbours(const Language& lang, const Word& w) {
+  const int sigma = lang.alphabet().size();
+  const std::size_t n = w.size();
+  std::vector<Word> out;
+  Word v = w;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (int a = 0; a < sigma; ++a) {
+      if (a == w[i]) continue;
+      v[i] = static_cast<Symbol>(a);
+      if (!lang.contains(v)) out.push_back(v);
+    }
+    v[i] = w[i];
+  }
+  for (std::size_t j = 0; j + 1 < n; ++j) {
+    if (w[j] == w[j + 1]) continue;
+    std::swap(v[j], v[j + 1]);
+    if (!lang.contains(v)) out.push_back(v);
+    std::swap(v[j], v[j + 1]);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    Word shorter = w;
+    shorter.erase(shorter.begin() + static_cast<std::ptrdiff_t>(i));
+    for (std::size_t j = 0; j < n; ++j)
+      for (int a = 0; a < sigma; ++a) {
+        Word u = shorter;
+        u.insert(u.begin() + static_cast<std::ptrdiff_t>(j), static_cast<Symbol>(a));
+        if (!lang.contains(u)) out.push_back(std::move(u));
+      }
+  }
+  return out;
+}
+
+}  // namespace
+
 Word Language::near_miss(int n, Rng& rng) const {
   const int sigma = alphabet().size();
   if (n == 0) throw Error(fmt::format("{}: no near miss of length 0 (no edit keeps the length)", spec()));
+  const bool can_list = edit_count(static_cast<std::uint64_t>(n), static_cast<std::uint64_t>(sigma)) <= kNeighbourList;
   for (int attempt = 0; attempt < kNearMissAttempts; ++attempt) {
-    Word w = sample_member(n, rng);
-    const auto kind = rng.uniform_below(3);
-    const auto i = static_cast<std::size_t>(rng.uniform_below(static_cast<std::uint64_t>(n)));
-    if (kind == 0) {  // substitution
-      if (sigma < 2) continue;
-      const auto shift = 1 + rng.uniform_below(static_cast<std::uint64_t>(sigma - 1));
-      w[i] = static_cast<Symbol>((w[i] + shift) % static_cast<std::uint64_t>(sigma));
-    } else if (kind == 1) {  // swap of adjacent symbols
-      if (n < 2) continue;
-      const auto j = static_cast<std::size_t>(rng.uniform_below(static_cast<std::uint64_t>(n - 1)));
-      if (w[j] == w[j + 1]) continue;
-      std::swap(w[j], w[j + 1]);
-    } else {  // deletion at i, insertion of a symbol at j
-      w.erase(w.begin() + static_cast<std::ptrdiff_t>(i));
-      const auto j = static_cast<std::ptrdiff_t>(rng.uniform_below(static_cast<std::uint64_t>(n)));
-      w.insert(w.begin() + j, static_cast<Symbol>(rng.uniform_below(static_cast<std::uint64_t>(sigma))));
+    const Word member = sample_member(n, rng);
+    Word w = member;
+    if (random_edit(w, sigma, rng) && !contains(w)) return w;
+    // Random edits keep landing in the language: list this member's whole neighbourhood.
+    if (attempt >= kNearMissAttempts / 2 && can_list) {
+      auto misses = non_member_neighbours(*this, member);
+      if (!misses.empty()) return std::move(misses[static_cast<std::size_t>(rng.uniform_below(misses.size()))]);
     }
-    if (!contains(w)) return w;
   }
   throw Error(fmt::format("{}: no near miss of length {} found in {} attempts", spec(), n, kNearMissAttempts));
 }

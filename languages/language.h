@@ -63,8 +63,11 @@ class Language {
   // Exactly uniform over non-members of length n; throws NoMembersError when there are none.
   virtual Word sample_nonmember(int n, Rng& rng) const;
   // A non-member of length n one edit (substitution, adjacent swap, or deletion+insertion) away
-  // from a uniformly drawn member of length n, confirmed by contains(). Throws NoMembersError when
-  // length n has no members, saturn::Error when no edit of the drawn members leaves the language.
+  // from a uniformly drawn member of length n, confirmed by contains(). Up to 200 members are
+  // drawn, each given one random edit; from the 100th on, a member whose neighbourhood is small
+  // (n(σ-1) + n + n²σ <= 65536 edits) has it listed and one of its non-member neighbours chosen
+  // uniformly. Throws NoMembersError when length n has no members, saturn::Error when no edit of
+  // the drawn members leaves the language (e.g. (aa)*, or length 1 of palindromes).
   virtual Word near_miss(int n, Rng& rng) const;
   virtual NextSymbols next_symbols(WordView prefix) const;
 

@@ -136,7 +136,7 @@ class ShuffleDyck : public Language {
 
 LanguagePtr make_shuffle_dyck(const Params& p) {
   p.expect_only({"k"});
-  return std::make_shared<ShuffleDyck>(static_cast<int>(p.get_int("k", 1, 26)));
+  return std::make_shared<ShuffleDyck>(static_cast<int>(p.get_int("k", 1, 8)));
 }
 
 }  // namespace saturn

@@ -58,7 +58,7 @@ TEST(Registry, ClearErrors) {
     }
     return std::string();
   };
-  EXPECT_EQ(message("dyck:k=0"), "language 'dyck': parameter 'k' = 0 is outside 1..26");
+  EXPECT_EQ(message("dyck:k=0"), "language 'dyck': parameter 'k' = 0 is outside 1..8");
   EXPECT_EQ(message("dyck"), "language 'dyck' needs parameter 'k'");
   EXPECT_EQ(message("dyck:k=2,colour=red"), "language 'dyck' has no parameter 'colour' (parameters: k, depth)");
   EXPECT_EQ(message("tomita:n=x"), "language 'tomita': parameter 'n' = 'x' is not an integer");

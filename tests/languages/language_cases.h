@@ -19,8 +19,11 @@ inline std::vector<LanguageCase> language_cases() {
       {"dyck:k=2", 8, 4, 5},
       {"dyck:k=2,depth=2", 8, 4, 5},
       {"dyck:k=3", 6, 3, 4},
+      {"dyck:k=5,depth=1", 6, 2, 2},
+      {"dyck:k=8", 4, 1, 2},
       {"shuffle_dyck:k=1", 12, 6, 7},
       {"shuffle_dyck:k=2", 8, 4, 5},
+      {"shuffle_dyck:k=8", 4, 1, 2},
       {"anbn", 12, 5, 7},
       {"anbncn", 10, 2, 7},
       {"counter:m=4", 7, 1, 6},
@@ -44,6 +47,8 @@ inline std::vector<LanguageCase> language_cases() {
       {"and(majority;parity)", 12, 5, 8},
       {"or(anbn;palindrome)", 12, 6, 7},
       {"not(dyck:k=1)", 12, 6, 3},
+      {"or(tomita:n=3;not(majority))", 12, 6, 8},
+      {"and(dyck:k=2,depth=2;not(shuffle_dyck:k=2))", 8, 3, 2},  // empty: Dyck words are Shuffle-Dyck
   };
 }
 

@@ -8,7 +8,8 @@ namespace saturn::testing {
 
 namespace {
 
-const std::string kOpen = "([{<", kClose = ")]}>";
+// Bracket type t: "()[]{}<>" for t < 4, then "aA", "bB", ... (the order of the Dyck alphabet).
+const std::string kOpen = "([{<abcd", kClose = ")]}>ABCD";
 
 bool dyck(const std::string& w, int depth_limit) {
   std::string stack;
@@ -18,7 +19,7 @@ bool dyck(const std::string& w, int depth_limit) {
       if (depth_limit > 0 && static_cast<int>(stack.size()) > depth_limit) return false;
     } else {
       const auto i = kClose.find(c);
-      if (stack.empty() || stack.back() != kOpen[i]) return false;
+      if (i == std::string::npos || stack.empty() || stack.back() != kOpen[i]) return false;
       stack.pop_back();
     }
   }
@@ -26,7 +27,7 @@ bool dyck(const std::string& w, int depth_limit) {
 }
 
 bool shuffle_dyck(const std::string& w) {
-  for (std::size_t t = 0; t < 4; ++t) {
+  for (std::size_t t = 0; t < kOpen.size(); ++t) {
     long depth = 0;
     for (char c : w) {
       if (c == kOpen[t]) ++depth;
@@ -156,6 +157,21 @@ Oracle oracle_for(const std::string& spec) {
     return [re](const std::string& w) { return std::regex_match(w, re); };
   }
   return {};
+}
+
+std::vector<Word> enumerate_words(int alphabet_size, int n) {
+  std::vector<Word> out{Word{}};
+  for (int i = 0; i < n; ++i) {
+    std::vector<Word> next;
+    next.reserve(out.size() * static_cast<std::size_t>(alphabet_size));
+    for (const auto& w : out)
+      for (int a = 0; a < alphabet_size; ++a) {
+        next.push_back(w);
+        next.back().push_back(static_cast<Symbol>(a));
+      }
+    out.swap(next);
+  }
+  return out;
 }
 
 std::vector<std::string> all_strings(const std::string& alphabet, int n) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/word.h"
+
 namespace saturn::testing {
 
 using Oracle = std::function<bool(const std::string&)>;
@@ -13,6 +15,9 @@ using Oracle = std::function<bool(const std::string&)>;
 // The oracle for a language spec as the registry names it (e.g. "dyck:k=2,depth=3", "tomita:n=4",
 // "regex:pattern=..."), or an empty function when there is none.
 Oracle oracle_for(const std::string& spec);
+
+// Every word of length n over symbols 0 .. alphabet_size-1, in lexicographic order.
+std::vector<Word> enumerate_words(int alphabet_size, int n);
 
 // Every string of length n over the characters of `alphabet`, in lexicographic order.
 std::vector<std::string> all_strings(const std::string& alphabet, int n);
