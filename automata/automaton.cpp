@@ -3,7 +3,6 @@
 #include <set>
 #include <vector>
 
-#include "automata/minimize.h"
 #include "automata/trim.h"
 
 namespace saturn::automata {
@@ -22,7 +21,38 @@ bool is_deterministic(const Automaton& a) {
 bool is_trim(const Automaton& a) { return trim(a).num_states() == a.num_states(); }
 
 bool is_minimal(const Automaton& a) {
-  return is_deterministic(a) && is_trim(a) && minimize(a).num_states() == a.num_states();
+  if (!is_deterministic(a) || !is_trim(a)) return false;
+  // Table filling (Myhill-Nerode), deliberately independent of minimize()'s Moore refinement:
+  // mark pairs told apart by acceptance, then pairs whose successors on some symbol are marked,
+  // until nothing changes. Missing transitions go to an implicit dead state n.
+  const int n = a.num_states(), sigma = a.alphabet.size(), m = n + 1;
+  std::vector<int> delta(static_cast<std::size_t>(m * sigma), n);
+  for (auto e : boost::make_iterator_range(boost::edges(a.graph)))
+    delta[boost::source(e, a.graph) * static_cast<std::size_t>(sigma) + static_cast<std::size_t>(a.graph[e].symbol)] =
+        static_cast<int>(boost::target(e, a.graph));
+  auto acc = [&](int s) { return s < n && a.accepting(static_cast<State>(s)); };
+  std::vector<char> apart(static_cast<std::size_t>(m * m), 0);
+  for (int p = 0; p < m; ++p)
+    for (int q = 0; q < m; ++q) apart[static_cast<std::size_t>(p * m + q)] = acc(p) != acc(q);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (int p = 0; p < m; ++p)
+      for (int q = 0; q < m; ++q) {
+        if (apart[static_cast<std::size_t>(p * m + q)]) continue;
+        for (int x = 0; x < sigma; ++x) {
+          const int pp = delta[static_cast<std::size_t>(p * sigma + x)], qq = delta[static_cast<std::size_t>(q * sigma + x)];
+          if (apart[static_cast<std::size_t>(pp * m + qq)]) {
+            apart[static_cast<std::size_t>(p * m + q)] = 1;
+            changed = true;
+            break;
+          }
+        }
+      }
+  }
+  for (int p = 0; p < n; ++p)
+    for (int q = p + 1; q < n; ++q)
+      if (!apart[static_cast<std::size_t>(p * m + q)]) return false;
+  return true;
 }
 
 namespace {

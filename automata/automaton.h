@@ -1,8 +1,10 @@
 // Finite automata as Boost.Graph graphs: states are vertices (bundled: accepting), labelled
 // transitions are edges (bundled: symbol index, or kEpsilon). The same type holds NFAs and DFAs;
-// `is_deterministic` tells which. Algorithms are free functions in their own files
-// (regex_to_nfa, determinize, minimize, trim, product, complement, equivalent, write_dot, compile);
-// the hot path runs on a compiled DfaTable (dfa_table.h). Boost types stay inside automata/.
+// `is_deterministic` tells which; the start state is `Automaton::start`. Algorithms are free
+// functions, one per header: regex_to_nfa, determinize, complete, minimize, trim, product,
+// complement, equivalent (and is_empty), write_dot (dot.h), compile. The hot path runs on a
+// compiled DfaTable (dfa_table.h) counted and sampled by DfaCounter (dfa_counter.h).
+// Boost types stay inside automata/.
 #pragma once
 
 #include <boost/graph/adjacency_list.hpp>
@@ -38,7 +40,8 @@ struct Automaton {
 bool is_deterministic(const Automaton& a);
 // Every state reachable from the start and able to reach an accepting state.
 bool is_trim(const Automaton& a);
-// Deterministic, trim, and no two states equivalent (checked by Moore refinement).
+// Deterministic, trim, and no two states equivalent (checked by table filling, independently of
+// minimize()). O(states^2 * |alphabet|) per round.
 bool is_minimal(const Automaton& a);
 
 // Brute-force run of an NFA (epsilon closures); for tests and small inputs.

@@ -8,8 +8,4 @@ namespace saturn::automata {
 
 Automaton determinize(const Automaton& nfa);
 
-// Adds a non-accepting dead state receiving every missing transition (if any is missing).
-// Precondition: deterministic. Not in place.
-Automaton complete(const Automaton& dfa);
-
 }  // namespace saturn::automata

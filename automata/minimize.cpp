@@ -3,7 +3,7 @@
 #include <map>
 #include <vector>
 
-#include "automata/determinize.h"
+#include "automata/complete.h"
 #include "automata/trim.h"
 
 namespace saturn::automata {

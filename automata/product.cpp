@@ -3,7 +3,7 @@
 #include <map>
 #include <vector>
 
-#include "automata/determinize.h"
+#include "automata/complete.h"
 #include "automata/trim.h"
 #include "core/error.h"
 
@@ -49,18 +49,5 @@ Automaton product(const Automaton& a, const Automaton& b, ProductOp op) {
   }
   return trim(out);
 }
-
-Automaton complement(const Automaton& a) {
-  Automaton full = complete(a);
-  for (auto v : boost::make_iterator_range(boost::vertices(full.graph))) full.graph[v].accepting = !full.graph[v].accepting;
-  return trim(full);
-}
-
-bool is_empty(const Automaton& a) {
-  const Automaton t = trim(a);
-  return t.num_states() == 1 && !t.accepting(t.start);
-}
-
-bool equivalent(const Automaton& a, const Automaton& b) { return is_empty(product(a, b, ProductOp::symmetric_difference)); }
 
 }  // namespace saturn::automata

@@ -123,8 +123,11 @@ class Parser {
       const std::size_t lo_pos = pos_++;
       if (at('-') && pos_ + 1 < p_.size() && p_[pos_ + 1] != ']') {
         const char hi = p_[pos_ + 1];
+        if (hi < lo) {
+          pos_ = lo_pos;
+          fail(fmt::format("empty character range '{}-{}'", lo, hi));
+        }
         pos_ += 2;
-        if (hi < lo) fail("empty character range");
         for (int c = lo; c <= hi; ++c)
           if (alphabet_.index_of(static_cast<char>(c)) >= 0) syms.insert(alphabet_.index_of(static_cast<char>(c)));
       } else {

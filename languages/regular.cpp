@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "automata/automaton.h"
+#include "automata/compile.h"
 #include "automata/determinize.h"
 #include "automata/minimize.h"
 #include "core/error.h"
@@ -39,8 +40,27 @@ BigInt RegularLanguage::completions(const LangState& s, int r) const {
 bool RegularLanguage::live(const LangState& s) const { return counter_.live(static_cast<int>(s[0])); }
 
 Word RegularLanguage::sample_member(int n, Rng& rng) const {
-  if (count(n) == 0) throw NoMembersError(fmt::format("{} has no members of length {}", spec_, n));
-  return counter_.sample(n, rng);
+  try {
+    return counter_.sample(n, rng);
+  } catch (const NoMembersError&) {
+    throw NoMembersError(fmt::format("{} has no members of length {}", spec_, n));
+  }
+}
+
+NextSymbols RegularLanguage::next_symbols(WordView prefix) const {
+  const auto& t = counter_.table();
+  NextSymbols out;
+  int s = t.start;
+  for (Symbol a : prefix) {
+    s = t.step(s, a);
+    if (s < 0 || !counter_.live(s)) return out;
+  }
+  out.is_member = t.accepting[static_cast<std::size_t>(s)] != 0;
+  for (int a = 0; a < t.num_symbols(); ++a) {
+    const int next = t.step(s, static_cast<Symbol>(a));
+    if (next >= 0 && counter_.live(next)) out.allowed |= std::uint64_t{1} << a;
+  }
+  return out;
 }
 
 automata::Automaton automaton_from_spec(const DfaSpec& spec) {

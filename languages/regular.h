@@ -1,12 +1,13 @@
-// Regular languages: a Language over a compiled minimal DFA table, with counting and exactly
-// uniform sampling by dynamic programming over the DFA (automata/dfa_table.h).
+// Regular languages: a Language over a compiled minimal DFA table (state = {dfa state}), with
+// membership, counting, exactly uniform member sampling and next-symbol sets taken straight from
+// the table and its count DP (automata/dfa_counter.h) rather than the generic base-class walks.
 #pragma once
 
 #include <string>
 #include <tuple>
 #include <vector>
 
-#include "automata/dfa_table.h"
+#include "automata/dfa_counter.h"
 #include "languages/language.h"
 
 namespace saturn {
@@ -31,7 +32,9 @@ class RegularLanguage : public Language {
   bool live(const LangState& s) const override;
 
   bool contains(WordView w) const override { return counter_.table().accepts(w); }
+  BigInt count(int n) const override { return counter_.count(n); }
   Word sample_member(int n, Rng& rng) const override;
+  NextSymbols next_symbols(WordView prefix) const override;
 
   const automata::DfaTable& table() const { return counter_.table(); }
   // The minimal DFA as a Boost.Graph automaton (for DOT export and analysis).

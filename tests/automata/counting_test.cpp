@@ -9,7 +9,8 @@
 #include <sstream>
 
 #include "automata/determinize.h"
-#include "automata/dfa_table.h"
+#include "automata/compile.h"
+#include "automata/dfa_counter.h"
 #include "automata/dot.h"
 #include "automata/minimize.h"
 #include "automata/regex_to_nfa.h"
@@ -49,9 +50,15 @@ TEST(DfaCounting, SamplerIsUniform) {
 }
 
 TEST(Tomita, MinimalDfaSizesAreTheKnownOnes) {
-  // States of the minimal complete DFAs (dead state included), as tabulated for the Tomita
-  // grammars, e.g. in the RNN-extraction literature (Weiss et al. 2018; Wang et al. 2018):
-  // 2, 3, 5, 4, 4, 3, 5.
+  // States of the minimal complete DFAs (dead state included): 2, 3, 5, 4, 4, 3, 5, the sizes
+  // tabulated for the Tomita grammars in the RNN-extraction literature (e.g. Wang et al. 2018,
+  // "An empirical evaluation of rule extraction from recurrent neural networks"), and derived
+  // here by Myhill-Nerode classes:
+  //   1 (1*): {accepting, dead} = 2.          2 ((10)*): {even, after 1, dead} = 3.
+  //   3: {safe, odd run of 1s, odd 0-run after odd 1-run (rejecting: it may not end there),
+  //       even 0-run after odd 1-run, dead} = 5 (an even run of 1s behaves like "safe").
+  //   4 (no 000): {0, 1, 2 trailing 0s, dead} = 4.   5: parity pairs = 4.   6: residues mod 3 = 3.
+  //   7 (0*1*0*1*): {phase 1..4, dead} = 5.
   const int expected[] = {2, 3, 5, 4, 4, 3, 5};
   for (int n = 1; n <= 7; ++n) {
     const auto lang = make_language("tomita:n=" + std::to_string(n));

@@ -5,8 +5,10 @@
 #include <regex>
 
 #include "automata/determinize.h"
-#include "automata/dfa_table.h"
+#include "automata/compile.h"
+#include "automata/complement.h"
 #include "automata/minimize.h"
+#include "automata/equivalent.h"
 #include "automata/product.h"
 #include "automata/regex_to_nfa.h"
 #include "automata/trim.h"
@@ -75,6 +77,22 @@ TEST(Regex, MalformedPatternsNameTheColumn) {
   EXPECT_EQ(message("*a"), "regex '*a': nothing to repeat at column 1");
   EXPECT_EQ(message("ac"), "regex 'ac': 'c' is not in the alphabet \"ab\" at column 2");
   EXPECT_EQ(message("[ab"), "regex '[ab': missing ']' at column 4");
+  EXPECT_EQ(message("a\\"), "regex 'a\\': dangling backslash at column 3");
+  EXPECT_EQ(message("a[b-a]"), "regex 'a[b-a]': empty character range 'b-a' at column 3");
+  EXPECT_EQ(message("[]"), "regex '[]': empty character class at column 3");
+  EXPECT_EQ(message("a|*"), "regex 'a|*': nothing to repeat at column 3");
+}
+
+TEST(Regex, EscapesClassesAndDotAgreeWithStdRegex) {
+  const Alphabet alphabet("*.abc");
+  for (const char* pattern : {"\\*a*", "[a-c]*\\*", ".*c", "a.b", "[*a]b", "(\\*|c)+", "\\.\\.?", "[.b-c]+",
+                              "[\\*a]*"}) {
+    const DfaTable table = compile(minimize(determinize(regex_to_nfa(pattern, alphabet))));
+    const std::regex re(pattern);
+    for (int n = 0; n <= 6; ++n)
+      for (const auto& s : testing::all_strings(alphabet.chars(), n))
+        ASSERT_EQ(table.accepts(alphabet.parse(s)), std::regex_match(s, re)) << pattern << " on '" << s << "'";
+  }
 }
 
 TEST(Regex, LiteralsGiveTheDefaultAlphabet) {
