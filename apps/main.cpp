@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   register_run(app, action);
   register_train(app, action);
   register_eval(app, action);
+  register_simulate(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -58,6 +58,18 @@ ModelWeights to_weights(const ModelConfig& config, const TensorTable& table, con
   return w;
 }
 
+void save_model_weights(const std::filesystem::path& dir, const ModelWeights& weights) {
+  weights.validate();
+  Model<double> m(weights.config);
+  for (const auto& spec : m.table.specs()) {
+    const auto& t = weights.at(spec.name);
+    const long cols = spec.shape.size() == 2 ? spec.shape[1] : 1;
+    for (long r = 0; r < t.rows(); ++r)
+      for (long c = 0; c < t.cols(); ++c) m.params[spec.offset + static_cast<std::size_t>(r * cols + c)] = t(r, c);
+  }
+  save_model_dir(dir, m);
+}
+
 ModelWeights load_model_weights(const std::filesystem::path& dir) {
   const auto model = load_model_dir<double>(dir);
   return to_weights(model.config, model.table, model.params.data());

@@ -31,6 +31,8 @@ struct ModelWeights {
 // Loads a model directory (config.json + model.safetensors, written by Saturn or by PyTorch);
 // throws saturn::Error naming the file and the problem.
 ModelWeights load_model_weights(const std::filesystem::path& dir);
+// Writes a model directory (config.json + model.safetensors in F64) from weights.
+void save_model_weights(const std::filesystem::path& dir, const ModelWeights& weights);
 // The weights of a model held in flat buffers.
 template <class S>
 ModelWeights to_weights(const ModelConfig& config, const TensorTable& table, const S* params);

@@ -102,3 +102,22 @@ TEST(Verifier, RejectsAModelOverAnotherAlphabet) {
 
 }  // namespace
 }  // namespace saturn
+
+namespace saturn {
+namespace {
+
+TEST(Construction, CommittedModelDirectoriesMatchTheBuilders) {
+  // saturated_transformer/constructions/<name> is written by `saturn constructions`.
+  for (const auto& c : all_constructions()) {
+    const auto loaded = load_model_weights(std::string(SATURN_SOURCE_DIR) + "/saturated_transformer/constructions/" + c.name);
+    ASSERT_EQ(loaded.tensors.size(), c.weights.tensors.size()) << c.name;
+    for (const auto& [name, t] : c.weights.tensors) EXPECT_EQ(loaded.at(name), t) << c.name << " " << name;
+    const auto lang = make_language(c.language);
+    VerifyOptions o;
+    o.max_length = 8;
+    EXPECT_TRUE(verify(loaded, *lang, o).exact()) << c.name;
+  }
+}
+
+}  // namespace
+}  // namespace saturn

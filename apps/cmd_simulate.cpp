@@ -1,0 +1,220 @@
+// Saturated-attention simulator commands: verify, saturate, heads, constructions.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "apps/commands.h"
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/parallel.h"
+#include "harness/dataset.h"
+#include "harness/length_range.h"
+#include "harness/task_file.h"
+#include "languages/registry.h"
+#include "saturated_transformer/constructions.h"
+#include "saturated_transformer/head_analysis.h"
+#include "saturated_transformer/saturation_study.h"
+#include "saturated_transformer/verifier.h"
+
+namespace saturn::cli {
+
+namespace {
+
+nlohmann::json counts_json(const VerifyCounts& c) {
+  auto list = [](const std::vector<Counterexample>& v) {
+    std::vector<std::string> out;
+    for (const auto& x : v) out.push_back(x.word);
+    return out;
+  };
+  return {{"checked", c.checked},         {"accuracy", c.accuracy()},
+          {"false_accepts", c.false_accepts}, {"false_rejects", c.false_rejects},
+          {"shortest_false_accepts", list(c.false_accept_examples)},
+          {"shortest_false_rejects", list(c.false_reject_examples)}};
+}
+
+void print_counts(const char* what, const VerifyCounts& c) {
+  fmt::print("{}: {} strings, accuracy {:.6f}, {} false accepts, {} false rejects\n", what, c.checked, c.accuracy(),
+             c.false_accepts, c.false_rejects);
+  auto show = [](const char* kind, const std::vector<Counterexample>& v) {
+    if (v.empty()) return;
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + (x.word.empty() ? std::string("ε") : x.word);
+    fmt::print("  shortest {}: {}\n", kind, s);
+  };
+  show("false accepts", c.false_accept_examples);
+  show("false rejects", c.false_reject_examples);
+}
+
+struct VerifyArgs {
+  std::string model, language, mode = "saturated", long_length, json_out;
+  int max_length = 10, long_samples = 0, threads = 0;
+  std::uint64_t seed = 1;
+};
+
+int run_verify(const VerifyArgs& a) {
+  ThreadLimit limit(a.threads);
+  const auto weights = load_model_weights(a.model);
+  const auto lang = make_language(a.language);
+  VerifyOptions o;
+  o.max_length = a.max_length;
+  o.mode = EvalMode::parse(a.mode);
+  o.long_samples = a.long_samples;
+  o.seed = a.seed;
+  if (a.long_samples > 0) {
+    if (a.long_length.empty()) throw Error("verify: --long-samples needs --long-length A..B");
+    const auto r = parse_length_range(a.long_length);
+    o.long_min = r.lo;
+    o.long_max = r.hi;
+  }
+  const auto r = verify(weights, *lang, o);
+  fmt::print("{} in {} mode against {} (every string up to length {})\n", a.model, o.mode.str(), lang->spec(), a.max_length);
+  print_counts("exhaustive", r.exhaustive);
+  fmt::print("  {:.0f} strings/s ({:.2f} s)\n", r.strings_per_second(), r.seconds);
+  if (a.long_samples > 0) print_counts(fmt::format("sampled {}", a.long_length).c_str(), r.sampled);
+  fmt::print("{}\n", r.exact() ? "RECOGNIZES the language on every string checked" : "does NOT recognize the language");
+  if (!a.json_out.empty()) {
+    const nlohmann::json j{{"model", a.model},       {"language", lang->spec()},
+                           {"mode", o.mode.str()},   {"max_length", a.max_length},
+                           {"exhaustive", counts_json(r.exhaustive)}, {"sampled", counts_json(r.sampled)},
+                           {"seconds", r.seconds},   {"strings_per_second", r.strings_per_second()},
+                           {"exact", r.exact()}};
+    write_file_atomic(a.json_out, j.dump(2) + "\n");
+  }
+  return r.exact() ? kOk : kFailure;
+}
+
+// The test bins of a task as labelled sets (alphabet order must match the model's tokens).
+std::vector<LabelledSet> task_sets(const TaskSpec& task, const Language& lang) {
+  std::vector<LabelledSet> sets;
+  for (const auto& split : make_task_splits(lang, task)) {
+    LabelledSet s{split.name, {}, {}};
+    for (const auto& ex : split.examples) s.words.push_back(ex.word), s.members.push_back(ex.member);
+    sets.push_back(std::move(s));
+  }
+  return sets;
+}
+
+struct StudyArgs {
+  std::string model, task, tasks = "tasks.yaml", json_out;
+  int threads = 0;
+};
+
+int run_saturate(const StudyArgs& a) {
+  ThreadLimit limit(a.threads);
+  const auto weights = load_model_weights(a.model);
+  const auto file = load_task_file(a.tasks);
+  const auto& task = file.task(a.task);
+  const auto lang = make_language(task.language);
+  const auto r = saturation_study(weights, lang->alphabet(), task_sets(task, *lang));
+  fmt::print("{:<12}", "mode");
+  for (const auto& s : r.sets) fmt::print(" {:>16}", s);
+  fmt::print("\n");
+  for (const auto& m : r.accuracy) {
+    fmt::print("{:<12}", m.mode);
+    for (double x : m.accuracy) fmt::print(" {:>16.4f}", x);
+    fmt::print("\n");
+  }
+  for (const auto& c : r.curves) {
+    fmt::print("\n{} agreement with saturated (2^0 .. 2^{}):", c.family, c.values.size() - 1);
+    for (double x : c.agreement) fmt::print(" {:.3f}", x);
+    fmt::print("\n  decisions stop changing from {} = {}", c.family, c.stable_from);
+    if (!c.disagreement_example.empty()) fmt::print("; still disagrees at the largest value on '{}'", c.disagreement_example);
+    fmt::print("\n");
+  }
+  fmt::print("\nsaturation score (cosine of softmax vs scaled:1000) per layer:");
+  for (double x : r.saturation_by_layer) fmt::print(" {:.4f}", x);
+  fmt::print("\n");
+  if (!a.json_out.empty()) {
+    nlohmann::json j;
+    j["sets"] = r.sets;
+    for (const auto& m : r.accuracy) j["accuracy"][m.mode] = m.accuracy;
+    for (const auto& c : r.curves)
+      j["curves"][c.family] = {{"values", c.values}, {"agreement", c.agreement}, {"stable_from", c.stable_from},
+                               {"disagreement_example", c.disagreement_example}};
+    j["saturation_by_layer"] = r.saturation_by_layer;
+    write_file_atomic(a.json_out, j.dump(2) + "\n");
+  }
+  return kOk;
+}
+
+int run_heads(const StudyArgs& a) {
+  ThreadLimit limit(a.threads);
+  const auto weights = load_model_weights(a.model);
+  const auto file = load_task_file(a.tasks);
+  const auto& task = file.task(a.task);
+  const auto lang = make_language(task.language);
+  std::vector<Word> inputs;
+  for (const auto& s : task_sets(task, *lang))
+    for (std::size_t i = 0; i < s.words.size() && i < 200; ++i) inputs.push_back(s.words[i]);
+  const auto heads = analyse_heads(weights, inputs);
+  fmt::print("{:>5} {:>4} {:<8} {:>12} {:>10} {:>8} {:>12} {:>12}\n", "layer", "head", "kind", "mean support", "P(>1)",
+             "std", "corr(len)", "entropy");
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& h : heads) {
+    fmt::print("{:>5} {:>4} {:<8} {:>12.2f} {:>10.3f} {:>8.2f} {:>12.3f} {:>12.3f}\n", h.layer, h.head, h.kind,
+               h.mean_support, h.split_probability, h.std_support, h.support_length_correlation, h.mean_entropy);
+    j.push_back({{"layer", h.layer}, {"head", h.head}, {"kind", h.kind}, {"mean_support", h.mean_support},
+                 {"split_probability", h.split_probability}, {"std_support", h.std_support},
+                 {"support_length_correlation", h.support_length_correlation}, {"mean_entropy", h.mean_entropy},
+                 {"support_histogram", h.support_histogram}, {"mean_support_by_visible", h.mean_support_by_visible}});
+  }
+  if (!a.json_out.empty()) write_file_atomic(a.json_out, j.dump(2) + "\n");
+  return kOk;
+}
+
+}  // namespace
+
+void register_simulate(CLI::App& app, Action& action) {
+  {
+    auto* cmd = app.add_subcommand("verify", "Check exhaustively which strings a model accepts against a language");
+    static VerifyArgs a;
+    cmd->add_option("-m,--model", a.model, "model directory")->required();
+    cmd->add_option("-l,--language", a.language, "language spec")->required();
+    cmd->add_option("-n,--max-length", a.max_length, "every string up to this length")->check(CLI::Range(0, 40));
+    cmd->add_option("--mode", a.mode, "softmax | temperature:C | scaled:RHO | saturated (default) | hard");
+    cmd->add_option("--long-samples", a.long_samples, "members and non-members sampled at longer lengths");
+    cmd->add_option("--long-length", a.long_length, "lengths of the long samples, A..B");
+    cmd->add_option("-s,--seed", a.seed, "seed of the long samples");
+    cmd->add_option("-j,--threads", a.threads, "worker threads (default: all cores)");
+    cmd->add_option("--json", a.json_out, "also write the report as JSON to this file");
+    cmd->callback([&action] { action = [] { return run_verify(a); }; });
+  }
+  {
+    auto* cmd = app.add_subcommand("saturate", "Saturation study of a model on a task's test bins");
+    static StudyArgs a;
+    cmd->add_option("-m,--model", a.model, "model directory")->required();
+    cmd->add_option("--task", a.task, "task name")->required();
+    cmd->add_option("--tasks", a.tasks, "task file (default tasks.yaml)");
+    cmd->add_option("-j,--threads", a.threads, "worker threads");
+    cmd->add_option("--json", a.json_out, "also write the study as JSON to this file");
+    cmd->callback([&action] { action = [] { return run_saturate(a); }; });
+  }
+  {
+    auto* cmd = app.add_subcommand("heads", "Head analysis: attention support sizes and kinds per layer and head");
+    static StudyArgs a;
+    cmd->add_option("-m,--model", a.model, "model directory")->required();
+    cmd->add_option("--task", a.task, "task whose test strings are the sample")->required();
+    cmd->add_option("--tasks", a.tasks, "task file (default tasks.yaml)");
+    cmd->add_option("-j,--threads", a.threads, "worker threads");
+    cmd->add_option("--json", a.json_out, "also write the analysis as JSON to this file");
+    cmd->callback([&action] { action = [] { return run_heads(a); }; });
+  }
+  {
+    auto* cmd = app.add_subcommand("constructions", "Write the hand-built saturated transformers as model directories");
+    static std::string out = "saturated_transformer/constructions";
+    cmd->add_option("-o,--out", out, "folder (default saturated_transformer/constructions)");
+    cmd->callback([&action] {
+      action = [] {
+        for (const auto& c : all_constructions()) {
+          save_model_weights(std::filesystem::path(out) / c.name, c.weights);
+          fmt::print("{}/{}: recognizes {}\n", out, c.name, c.language);
+        }
+        return kOk;
+      };
+    });
+  }
+}
+
+}  // namespace saturn::cli
