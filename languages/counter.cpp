@@ -53,6 +53,14 @@ class Counter : public Language {
     return r == (n - j) + (m_ - 1 - phase) * n ? 1 : 0;
   }
 
+  // The only member of length n (when m divides n): each letter n/m times.
+  Word sample_member(int n, Rng&) const override {
+    if (n < 0 || n % m_ != 0) throw NoMembersError(fmt::format("{} has no members of length {}", spec_, n));
+    Word w(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) w[static_cast<std::size_t>(i)] = static_cast<Symbol>(i / (n / m_));
+    return w;
+  }
+
  private:
   int m_;
   std::string spec_;

@@ -29,6 +29,14 @@ std::string bracket_alphabet(int k) {
   return s;
 }
 
+// Bounded depth: whether to close at height h when r symbols remain after the step, as a test on
+// one uniform 64-bit draw a against floor = floor(2^64 p), p = P(close) (a < floor: close;
+// a > floor: open; a == floor: an exact BigInt draw settles it).
+struct CloseRule {
+  enum Kind : std::uint8_t { kCompare, kAlways, kNever } kind = kCompare;
+  std::uint64_t floor = 0;
+};
+
 class Dyck : public Language {
  public:
   Dyck(int k, int depth) : k_(k), depth_(depth), alphabet_(bracket_alphabet(k)) {}
@@ -81,7 +89,8 @@ class Dyck : public Language {
     return table_[static_cast<std::size_t>(r)][static_cast<std::size_t>(h)];
   }
 
-  // Bounded depth: table_[r][h] = k * table_[r-1][h+1] (h < D) + table_[r-1][h-1] (h > 0).
+  // Bounded depth: table_[r][h] = k * table_[r-1][h+1] (h < D) + table_[r-1][h-1] (h > 0), and
+  // the closing rule for each (r, h) (see CloseRule).
   void ensure(int r) const {
     {
       std::shared_lock lock(mutex_);
@@ -91,6 +100,7 @@ class Dyck : public Language {
     if (table_.empty()) {
       table_.emplace_back(static_cast<std::size_t>(depth_) + 1, BigInt(0));
       table_[0][0] = 1;
+      rules_.push_back(make_rules(table_[0]));
     }
     while (static_cast<int>(table_.size()) <= r) {
       const auto& prev = table_.back();
@@ -99,8 +109,29 @@ class Dyck : public Language {
         if (h < depth_) row[static_cast<std::size_t>(h)] += k_ * prev[static_cast<std::size_t>(h) + 1];
         if (h > 0) row[static_cast<std::size_t>(h)] += prev[static_cast<std::size_t>(h) - 1];
       }
+      rules_.push_back(make_rules(row));
       table_.push_back(std::move(row));
     }
+  }
+
+  // Weights of closing (c) and opening (o, any of the k types) at height h when `row` counts the
+  // completions after the step; p = c / (o + c).
+  BigInt close_weight(const std::vector<BigInt>& row, int h) const {
+    return h > 0 ? row[static_cast<std::size_t>(h) - 1] : BigInt(0);
+  }
+  BigInt total_weight(const std::vector<BigInt>& row, int h) const {
+    return close_weight(row, h) + (h < depth_ ? BigInt(k_ * row[static_cast<std::size_t>(h) + 1]) : BigInt(0));
+  }
+  std::vector<CloseRule> make_rules(const std::vector<BigInt>& row) const {
+    std::vector<CloseRule> rules(static_cast<std::size_t>(depth_) + 1);
+    for (int h = 0; h <= depth_; ++h) {
+      const BigInt c = close_weight(row, h), t = total_weight(row, h);
+      auto& rule = rules[static_cast<std::size_t>(h)];
+      if (c == 0) rule.kind = CloseRule::kNever;  // also t == 0: never reached while sampling
+      else if (c == t) rule.kind = CloseRule::kAlways;
+      else rule.floor = static_cast<std::uint64_t>((c << 64) / t);
+    }
+    return rules;
   }
 
   Word sample_unbounded(int n, Rng& rng) const {
@@ -123,20 +154,33 @@ class Dyck : public Language {
     return w;
   }
 
+  // Exact: a 64-bit draw a decides whenever a != floor(2^64 p); on a tie (probability 2^-64)
+  // the fraction left over is settled with an exact BigInt draw.
   Word sample_bounded(int n, Rng& rng) const {
     ensure(n);
     std::shared_lock lock(mutex_);
     Word w(static_cast<std::size_t>(n));
     std::vector<Symbol> stack;
+    stack.reserve(static_cast<std::size_t>(depth_));
     for (int i = 0; i < n; ++i) {
-      const int r = n - i - 1, h = static_cast<int>(stack.size());
-      const BigInt open = h < depth_ ? BigInt(k_ * table_[static_cast<std::size_t>(r)][static_cast<std::size_t>(h) + 1]) : BigInt(0);
-      const BigInt close = h > 0 ? table_[static_cast<std::size_t>(r)][static_cast<std::size_t>(h) - 1] : BigInt(0);
-      if (uniform_below(open + close, rng) < close) {
+      const auto r = static_cast<std::size_t>(n - i - 1);
+      const int h = static_cast<int>(stack.size());
+      const CloseRule& rule = rules_[r][static_cast<std::size_t>(h)];
+      bool close = rule.kind == CloseRule::kAlways;
+      if (rule.kind == CloseRule::kCompare) {
+        const std::uint64_t a = rng.next();
+        if (a == rule.floor) {
+          const BigInt c = close_weight(table_[r], h), t = total_weight(table_[r], h);
+          close = uniform_below(t, rng) < (c << 64) - BigInt(rule.floor) * t;
+        } else {
+          close = a < rule.floor;
+        }
+      }
+      if (close) {
         w[static_cast<std::size_t>(i)] = static_cast<Symbol>(2 * stack.back() + 1);
         stack.pop_back();
       } else {
-        const auto type = static_cast<Symbol>(rng.uniform_below(static_cast<std::uint64_t>(k_)));
+        const auto type = static_cast<Symbol>(k_ == 1 ? 0 : rng.uniform_below(static_cast<std::uint64_t>(k_)));
         w[static_cast<std::size_t>(i)] = static_cast<Symbol>(2 * type);
         stack.push_back(type);
       }
@@ -147,7 +191,8 @@ class Dyck : public Language {
   int k_, depth_;
   Alphabet alphabet_;
   mutable std::shared_mutex mutex_;
-  mutable std::vector<std::vector<BigInt>> table_;  // bounded depth only
+  mutable std::vector<std::vector<BigInt>> table_;     // bounded depth only: (r, h) completions
+  mutable std::vector<std::vector<CloseRule>> rules_;  // bounded depth only: (r, h) closing rule
 };
 
 }  // namespace
