@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
 #include <mutex>
 #include <numeric>
 #include <shared_mutex>
@@ -58,23 +60,15 @@ class ShuffleDyck : public Language {
 
   Word sample_member(int n, Rng& rng) const override {
     if (count(n) == 0) throw NoMembersError(fmt::format("{} has no members of length {}", spec(), n));
-    // Component lengths, type by type, with weights C(L, 2m) Catalan(m) W_{rest}(L - 2m).
+    // Component lengths, type by type: the first of j types left takes 2m of the L symbols left
+    // with weight C(L, 2m) Catalan(m) W_{j-1}(L - 2m) (cumulative tables, cached).
     std::vector<int> lengths(static_cast<std::size_t>(k_));
     int left = n;
     for (int j = 0; j < k_ - 1; ++j) {
-      const int rest = k_ - j - 1;
-      BigInt x = uniform_below(words(k_ - j, left), rng);
-      BigInt choose = 1, cat = 1;  // C(left, 2m) and Catalan(m), updated incrementally
-      for (int m = 0; 2 * m <= left; ++m) {
-        const BigInt w = choose * cat * words(rest, left - 2 * m);
-        if (x < w) {
-          lengths[static_cast<std::size_t>(j)] = 2 * m;
-          break;
-        }
-        x -= w;
-        choose = choose * (left - 2 * m) * (left - 2 * m - 1) / ((2 * m + 1) * (2 * m + 2));
-        cat = cat * 2 * (2 * m + 1) / (m + 2);
-      }
+      const auto& cum = cumulative(k_ - j, left);
+      const BigInt x = uniform_below(cum.back(), rng);
+      const auto m = std::upper_bound(cum.begin(), cum.end(), x) - cum.begin();
+      lengths[static_cast<std::size_t>(j)] = 2 * static_cast<int>(m);
       left -= lengths[static_cast<std::size_t>(j)];
     }
     lengths.back() = left;
@@ -99,6 +93,26 @@ class ShuffleDyck : public Language {
     std::string s;
     for (int i = 0; i < k; ++i) s += bracket_pair(i).first, s += bracket_pair(i).second;
     return s;
+  }
+
+  // cum[m] = sum over m' <= m of C(L, 2m') Catalan(m') W_{j-1}(L - 2m'), for j >= 2 types and
+  // even L; cum.back() == W_j(L). Built once per (j, L); references stay valid (node-based map).
+  const std::vector<BigInt>& cumulative(int j, int length) const {
+    const auto key = static_cast<std::int64_t>(j) << 32 | length;
+    {
+      std::shared_lock lock(mutex_);
+      if (const auto it = cumulative_.find(key); it != cumulative_.end()) return it->second;
+    }
+    std::vector<BigInt> cum;
+    BigInt choose = 1, cat = 1, acc = 0;  // C(L, 2m) and Catalan(m), updated incrementally
+    for (int m = 0; 2 * m <= length; ++m) {
+      acc += choose * cat * words(j - 1, length - 2 * m);
+      cum.push_back(acc);
+      choose = choose * (length - 2 * m) * (length - 2 * m - 1) / ((2 * m + 1) * (2 * m + 2));
+      cat = cat * 2 * (2 * m + 1) / (m + 2);
+    }
+    std::unique_lock lock(mutex_);
+    return cumulative_.emplace(key, std::move(cum)).first->second;
   }
 
   // W_j(L), cached.
@@ -130,6 +144,7 @@ class ShuffleDyck : public Language {
   LanguagePtr dyck1_;
   mutable std::shared_mutex mutex_;
   mutable std::vector<std::vector<BigInt>> cache_;  // cache_[L][j] = W_j(L); W_0(L) = [L == 0]
+  mutable std::map<std::int64_t, std::vector<BigInt>> cumulative_;  // (j << 32 | L) -> weights
 };
 
 }  // namespace
