@@ -21,6 +21,7 @@ void register_automaton(CLI::App& app, Action& action);
 void register_run(CLI::App& app, Action& action);
 void register_train(CLI::App& app, Action& action);
 void register_eval(CLI::App& app, Action& action);
-void register_simulate(CLI::App& app, Action& action);  // verify, saturate, heads, constructions
+void register_simulate(CLI::App& app, Action& action);
+void register_capacity(CLI::App& app, Action& action);  // verify, saturate, heads, constructions
 
 }  // namespace saturn::cli

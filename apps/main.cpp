@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   register_train(app, action);
   register_eval(app, action);
   register_simulate(app, action);
+  register_capacity(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
