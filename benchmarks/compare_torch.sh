@@ -54,7 +54,7 @@ for t in (1, 2):
     d, tu = torch("default", t), torch("tuned", t)
     for c in range(4):
         rate, gf = saturn[(c, t)]
-        print(f"{names[c]:<30} {t:>3} {rate:>12.0f} {gf:>8.1f} {d[c]:>11.0f} {tu[c]:>11.0f} {rate/d[c]:>8.2f} {rate/tu[c]:>8.2f}")
+        print(f"{names[c]:<30} {t:>3} {rate:>12.1f} {gf:>8.1f} {d[c]:>11.1f} {tu[c]:>11.1f} {rate/d[c]:>8.2f} {rate/tu[c]:>8.2f}")
 rate, gf = saturn[(3, 1)]
 print(f"d=256, 1 thread: {gf:.1f} GFLOP/s = {100*gf/peak:.0f}% of the GEMM peak")
 PY
