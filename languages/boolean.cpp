@@ -11,11 +11,7 @@ namespace saturn {
 
 namespace {
 
-BigInt power(int base, int n) {
-  BigInt x = 1;
-  for (int i = 0; i < n; ++i) x *= base;
-  return x;
-}
+BigInt power(int base, int n) { return boost::multiprecision::pow(BigInt(base), static_cast<unsigned>(n)); }
 
 // and / or: state = [alive_a, alive_b, |sa|, sa..., sb...].
 class Product : public Language {

@@ -13,11 +13,7 @@ constexpr int kRejectionTries = 32;      // uniform draws tried before the exact
 constexpr int kNearMissAttempts = 200;   // members drawn before giving up on a near miss
 constexpr std::uint64_t kNeighbourList = 1u << 16;  // most edits listed per member once random edits fail
 
-BigInt power(int base, int n) {
-  BigInt x = 1;
-  for (int i = 0; i < n; ++i) x *= base;
-  return x;
-}
+BigInt power(int base, int n) { return boost::multiprecision::pow(BigInt(base), static_cast<unsigned>(n)); }
 
 // count * 8 >= sigma^n, deciding from bit lengths when that is clear (no big power needed).
 bool dense(const BigInt& count, int sigma, int n) {

@@ -1,5 +1,8 @@
 #include "languages/majority.h"
 
+#include <mutex>
+#include <shared_mutex>
+
 #include "languages/combinatorics.h"
 
 namespace saturn {
@@ -18,16 +21,49 @@ class Majority : public Language {
   }
   bool accepting(const LangState& s) const override { return s[0] > 0; }
   bool live(const LangState&) const override { return true; }
-  // Words of length r with x ones and final difference d + 2x - r > 0.
+  // Words of length r with x ones and final difference d + 2x - r > 0: the tail of row r of
+  // Pascal's triangle from x0 = max(0, floor((r - d) / 2) + 1). Rows up to kCachedRows are kept
+  // as suffix sums (O(1) per call after an O(r) build); longer rows are summed each time.
   BigInt completions(const LangState& s, int r) const override {
-    BigInt total = 0;
-    for (int x = 0; x <= r; ++x)
-      if (s[0] + 2 * x - r > 0) total += binomial(r, x);
+    const std::int64_t d = s[0];
+    const std::int64_t need = r - d;  // 2x > r - d
+    const std::int64_t x0 = need < 0 ? 0 : need / 2 + 1;
+    if (x0 > r) return 0;
+    if (r <= kCachedRows) return tail_row(r)[static_cast<std::size_t>(x0)];
+    BigInt c = binomial(r, static_cast<int>(x0)), total = 0;
+    for (std::int64_t x = x0; x <= r; ++x) {
+      total += c;
+      c = c * (r - x) / (x + 1);
+    }
     return total;
   }
 
  private:
+  static constexpr int kCachedRows = 512;
+
+  // tails[x] = sum of C(r, x') over x' >= x, for x = 0 .. r + 1.
+  const std::vector<BigInt>& tail_row(int r) const {
+    {
+      std::shared_lock lock(mutex_);
+      if (!tails_[static_cast<std::size_t>(r)].empty()) return tails_[static_cast<std::size_t>(r)];
+    }
+    std::vector<BigInt> row(static_cast<std::size_t>(r) + 2, BigInt(0));
+    BigInt c = 1;  // C(r, x), from x = 0 up
+    std::vector<BigInt> binom;
+    for (int x = 0; x <= r; ++x) {
+      binom.push_back(c);
+      c = c * (r - x) / (x + 1);
+    }
+    for (int x = r; x >= 0; --x) row[static_cast<std::size_t>(x)] = row[static_cast<std::size_t>(x) + 1] + binom[static_cast<std::size_t>(x)];
+    std::unique_lock lock(mutex_);
+    auto& slot = tails_[static_cast<std::size_t>(r)];
+    if (slot.empty()) slot = std::move(row);
+    return slot;
+  }
+
   Alphabet alphabet_{"01"};
+  mutable std::shared_mutex mutex_;
+  mutable std::vector<std::vector<BigInt>> tails_ = std::vector<std::vector<BigInt>>(kCachedRows + 1);
 };
 
 }  // namespace

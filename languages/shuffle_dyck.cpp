@@ -127,12 +127,20 @@ class ShuffleDyck : public Language {
       const int L = static_cast<int>(cache_.size());
       std::vector<BigInt> row(static_cast<std::size_t>(k_) + 1);
       row[0] = L == 0 ? 1 : 0;
+      // C(L, 2m) Catalan(m), updated incrementally in m.
+      std::vector<BigInt> weight;
+      BigInt choose = 1, cat = 1;
+      for (int m = 0; 2 * m <= L; ++m) {
+        weight.push_back(choose * cat);
+        choose = choose * (L - 2 * m) * (L - 2 * m - 1) / ((2 * m + 1) * (2 * m + 2));
+        cat = cat * 2 * (2 * m + 1) / (m + 2);
+      }
       for (int jj = 1; jj <= k_; ++jj)
         for (int m = 0; 2 * m <= L; ++m) {
           // m = 0 reads the row being built (W_{jj-1}(L), already computed).
           const BigInt& rest = m == 0 ? row[static_cast<std::size_t>(jj) - 1]
                                       : cache_[static_cast<std::size_t>(L - 2 * m)][static_cast<std::size_t>(jj) - 1];
-          row[static_cast<std::size_t>(jj)] += binomial(L, 2 * m) * catalan(m) * rest;
+          row[static_cast<std::size_t>(jj)] += weight[static_cast<std::size_t>(m)] * rest;
         }
       cache_.push_back(std::move(row));
     }
