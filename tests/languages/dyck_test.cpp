@@ -20,6 +20,30 @@ TEST(Dyck, CountsAreKToTheNTimesCatalan) {
   EXPECT_EQ(make_language("dyck:k=2")->count(20), 17199104);
 }
 
+// The unbounded sampler closes with probability h (r + h + 2) / (2 r (h + 1)); that ratio must be
+// exactly ballot(r - 1, h - 1) / ballot(r, h) wherever ballot(r, h) > 0.
+TEST(Dyck, CloseProbabilityIsTheBallotRatio) {
+  for (int r = 1; r <= 80; ++r)
+    for (int h = 1; h <= r; ++h) {
+      if ((r - h) % 2 != 0) continue;
+      ASSERT_GT(ballot(r, h), 0);
+      EXPECT_EQ(ballot(r - 1, h - 1) * (2 * r * (h + 1)), ballot(r, h) * (h * (r + h + 2))) << "r=" << r << " h=" << h;
+    }
+}
+
+TEST(Dyck, BoundedDepthCountsMatchTheTransferMatrix) {
+  // Dyck-1 with depth <= 1 is (())*-free: only ()()...(), one word per even length; depth <= 2 at
+  // length 2n: 2^(n-1) words (n >= 1), since each top-level block is () or (()...()).
+  const auto d1 = make_language("dyck:k=1,depth=1");
+  const auto d2 = make_language("dyck:k=1,depth=2");
+  for (int n = 1; n <= 30; ++n) {
+    EXPECT_EQ(d1->count(2 * n), 1);
+    EXPECT_EQ(d2->count(2 * n), BigInt(1) << (n - 1));
+  }
+  // With depth >= n/2 the bound never binds.
+  EXPECT_EQ(make_language("dyck:k=3,depth=10")->count(20), make_language("dyck:k=3")->count(20));
+}
+
 TEST(Dyck, OddLengthsHaveNoMembersAndSayWhy) {
   const auto lang = make_language("dyck:k=2");
   Rng rng(1);
