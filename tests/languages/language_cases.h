@@ -44,6 +44,7 @@ inline std::vector<LanguageCase> language_cases() {
       {"palindrome", 12, 6, 7},
       {"regex:pattern=(a|b)*abb(a|b)*", 12, 6, 4},
       {"regex:pattern=a(ba)*|b+", 12, 6, 3},
+      {"regex:pattern=a*,alphabet=ab", 12, 6, 2},
       {"and(majority;parity)", 12, 5, 8},
       {"or(anbn;palindrome)", 12, 6, 7},
       {"not(dyck:k=1)", 12, 6, 3},

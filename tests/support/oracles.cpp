@@ -80,8 +80,10 @@ std::map<std::string, std::string> parse_params(const std::string& spec) {
   const auto colon = spec.find(':');
   if (colon == std::string::npos) return p;
   const std::string rest = spec.substr(colon + 1);
-  if (rest.rfind("pattern=", 0) == 0) {
-    p["pattern"] = rest.substr(8);
+  if (rest.rfind("pattern=", 0) == 0) {  // the pattern may contain ',' and '='
+    const auto alphabet = rest.rfind(",alphabet=");
+    p["pattern"] = rest.substr(8, alphabet == std::string::npos ? std::string::npos : alphabet - 8);
+    if (alphabet != std::string::npos) p["alphabet"] = rest.substr(alphabet + 10);
     return p;
   }
   std::size_t start = 0;
