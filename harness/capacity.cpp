@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/atomic_file.h"
@@ -15,6 +16,10 @@
 namespace saturn {
 
 namespace fs = std::filesystem;
+
+namespace {
+constexpr int kMaxVerifyLength = 30;  // also bounded by the model's max_len and the budget
+}
 
 std::vector<CapacityRow> capacity_table(const std::vector<const TaskSpec*>& tasks, const CapacityOptions& o) {
   ThreadLimit limit(o.threads);
@@ -34,7 +39,9 @@ std::vector<CapacityRow> capacity_table(const std::vector<const TaskSpec*>& task
     const int sigma = lang->alphabet().size();
     int max_length = 0;
     double total = 1;
-    while (total + std::pow(sigma, max_length + 1) <= static_cast<double>(o.verify_budget)) total += std::pow(sigma, ++max_length);
+    const int longest = std::min(weights.config.max_len - 1, kMaxVerifyLength);
+    while (max_length < longest && total + std::pow(sigma, max_length + 1) <= static_cast<double>(o.verify_budget))
+      total += std::pow(sigma, ++max_length);
     SaturationOptions so;
     so.max_power = 0;  // accuracies only
     const auto study = saturation_study(weights, lang->alphabet(), sets, so);
