@@ -18,7 +18,27 @@ void sample(benchmark::State& state, const char* spec) {
   Rng rng(1);
   for (auto _ : state) benchmark::DoNotOptimize(lang->sample_member(n, rng));
   state.SetItemsProcessed(state.iterations() * n);
+  state.SetComplexityN(n);
 }
+
+// Non-members and near misses of Dyck-2. Args: length. Items = symbols.
+void BM_SampleNonmemberDyck2(benchmark::State& state) {
+  const auto lang = make_language("dyck:k=2");
+  const int n = static_cast<int>(state.range(0));
+  lang->count(n);
+  Rng rng(2);
+  for (auto _ : state) benchmark::DoNotOptimize(lang->sample_nonmember(n, rng));
+  state.SetItemsProcessed(state.iterations() * n);
+}
+void BM_NearMissDyck2(benchmark::State& state) {
+  const auto lang = make_language("dyck:k=2");
+  const int n = static_cast<int>(state.range(0));
+  Rng rng(3);
+  for (auto _ : state) benchmark::DoNotOptimize(lang->near_miss(n, rng));
+  state.SetItemsProcessed(state.iterations() * n);
+}
+BENCHMARK(BM_SampleNonmemberDyck2)->Arg(100)->Arg(1000);
+BENCHMARK(BM_NearMissDyck2)->Arg(100)->Arg(1000);
 
 void BM_SampleDyck2(benchmark::State& s) { sample(s, "dyck:k=2"); }
 void BM_SampleDyck2Depth5(benchmark::State& s) { sample(s, "dyck:k=2,depth=5"); }
@@ -26,7 +46,7 @@ void BM_SampleShuffleDyck2(benchmark::State& s) { sample(s, "shuffle_dyck:k=2");
 void BM_SampleAnbncn(benchmark::State& s) { sample(s, "anbncn"); }
 void BM_SampleRegexDfa(benchmark::State& s) { sample(s, "regex:pattern=(a|b)*abb(a|b)*"); }
 void BM_SampleTomita3(benchmark::State& s) { sample(s, "tomita:n=3"); }
-BENCHMARK(BM_SampleDyck2)->Arg(100)->Arg(1000)->Arg(10000);
+BENCHMARK(BM_SampleDyck2)->Arg(100)->Arg(1000)->Arg(10000)->Complexity(benchmark::oN);
 BENCHMARK(BM_SampleDyck2Depth5)->Arg(100)->Arg(1000);
 BENCHMARK(BM_SampleShuffleDyck2)->Arg(100)->Arg(1000);
 BENCHMARK(BM_SampleAnbncn)->Arg(99)->Arg(999);

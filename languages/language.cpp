@@ -60,15 +60,16 @@ Word Language::sample_member(int n, Rng& rng) const {
 }
 
 Word Language::sample_nonmember(int n, Rng& rng) const {
-  const BigInt nonmembers = count_nonmembers(n);
-  if (nonmembers == 0) throw NoMembersError(fmt::format("{} has no non-members of length {}", spec(), n));
-  if (dense(nonmembers, alphabet().size(), n)) {
+  // Non-members are usually dense: try rejection before computing any count. Whether the tries
+  // succeed or the exact walk runs after them, the result is uniform over non-members.
+  if (n >= 0) {
     Word w(static_cast<std::size_t>(n));
     for (int t = 0; t < kRejectionTries; ++t) {
       for (auto& x : w) x = static_cast<Symbol>(rng.uniform_below(static_cast<std::uint64_t>(alphabet().size())));
       if (!contains(w)) return w;
     }
   }
+  if (count_nonmembers(n) == 0) throw NoMembersError(fmt::format("{} has no non-members of length {}", spec(), n));
   return sample_by_completions(n, rng, false);
 }
 
