@@ -72,6 +72,23 @@ void bump(ModelWeights& w, int l, int u, int x, int unit, int dst) {
   }
 }
 
+// Entries (row, column, value) written into a tensor.
+struct Entry {
+  int row, col;
+  double value;
+};
+void set(ModelWeights& w, const std::string& tensor, std::initializer_list<Entry> entries) {
+  auto& t = w.tensors.at(tensor);
+  for (const auto& e : entries) t(e.row, e.col) = e.value;
+}
+
+// The classifier of the prefix checkers: logit = (sum of `bumps` bump coordinates, each U when
+// its count equality holds) - 2 * bumps * max bad - (bumps - 1/2) * U at the last position: +U/2 for
+// members, <= -U/2 otherwise.
+void checker_head(ModelWeights& w, int bump, int max_bad, int unit, int bumps) {
+  set(w, "head.weight", {{0, bump, 1.0}, {0, max_bad, -2.0 * bumps}, {0, unit, -(bumps - 0.5)}});
+}
+
 }  // namespace
 
 Construction build_majority() {
@@ -91,18 +108,12 @@ Construction build_dyck1() {
   auto w = zero_model("()", 8, 2, 4, true);
   one_hot_embeddings(w);
   uniform_head(w, 0);
-  auto& wo = w.tensors["layers.0.attn.o.weight"];
-  wo(3, 0) = 1.0;
-  wo(3, 1) = -1.0;
-  wo(4, 2) = 1.0;
-  w.tensors["layers.0.ffn.fc1.weight"](0, 3) = -1.0;  // unit 0: ReLU(-D)
-  w.tensors["layers.0.ffn.fc2.weight"](5, 0) = 1.0;
+  set(w, "layers.0.attn.o.weight", {{3, 0, 1.0}, {3, 1, -1.0}, {4, 2, 1.0}});
+  set(w, "layers.0.ffn.fc1.weight", {{0, 3, -1.0}});  // unit 0: ReLU(-D)
+  set(w, "layers.0.ffn.fc2.weight", {{5, 0, 1.0}});
   bump(w, 0, 1, 3, 4, 7);
   argmax_head(w, 1, 5, 6);
-  auto& head = w.tensors["head.weight"];
-  head(0, 7) = 1.0;
-  head(0, 6) = -2.0;
-  head(0, 4) = -0.5;
+  checker_head(w, 7, 6, 4, 1);
   return {"dyck1", "dyck:k=1", std::move(w)};
 }
 
@@ -111,22 +122,13 @@ Construction build_anbn() {
   auto w = zero_model("ab", 9, 2, 4, true);
   one_hot_embeddings(w);
   uniform_head(w, 0);
-  auto& wo = w.tensors["layers.0.attn.o.weight"];
-  wo(3, 0) = 1.0;
-  wo(3, 1) = -1.0;
-  wo(4, 2) = 1.0;
-  wo(5, 1) = 1.0;
-  auto& w1 = w.tensors["layers.0.ffn.fc1.weight"];
-  w1(0, 5) = 1.0;  // unit 0: bad = ReLU(B + [a] - 1)
-  w1(0, 0) = 1.0;
-  w.tensors["layers.0.ffn.fc1.bias"](0, 0) = -1.0;
-  w.tensors["layers.0.ffn.fc2.weight"](6, 0) = 1.0;
+  set(w, "layers.0.attn.o.weight", {{3, 0, 1.0}, {3, 1, -1.0}, {4, 2, 1.0}, {5, 1, 1.0}});
+  set(w, "layers.0.ffn.fc1.weight", {{0, 5, 1.0}, {0, 0, 1.0}});  // unit 0: bad = ReLU(B + [a] - 1)
+  set(w, "layers.0.ffn.fc1.bias", {{0, 0, -1.0}});
+  set(w, "layers.0.ffn.fc2.weight", {{6, 0, 1.0}});
   bump(w, 0, 1, 3, 4, 7);
   argmax_head(w, 1, 6, 8);
-  auto& head = w.tensors["head.weight"];
-  head(0, 7) = 1.0;
-  head(0, 8) = -2.0;
-  head(0, 4) = -0.5;
+  checker_head(w, 7, 8, 4, 1);
   return {"anbn", "anbn", std::move(w)};
 }
 
@@ -136,33 +138,15 @@ Construction build_anbncn() {
   auto w = zero_model("abc", 12, 2, 8, true);
   one_hot_embeddings(w);
   uniform_head(w, 0);
-  auto& wo = w.tensors["layers.0.attn.o.weight"];
-  wo(4, 0) = 1.0;
-  wo(4, 1) = -1.0;
-  wo(5, 1) = 1.0;
-  wo(5, 2) = -1.0;
-  wo(6, 3) = 1.0;
-  wo(7, 1) = 1.0;
-  wo(8, 2) = 1.0;
-  auto& w1 = w.tensors["layers.0.ffn.fc1.weight"];
-  auto& b1 = w.tensors["layers.0.ffn.fc1.bias"];
-  auto& w2 = w.tensors["layers.0.ffn.fc2.weight"];
-  w1(0, 7) = 1.0;  // unit 0: an a after some b or c
-  w1(0, 8) = 1.0;
-  w1(0, 0) = 1.0;
-  b1(0, 0) = -1.0;
-  w1(1, 8) = 1.0;  // unit 1: a b after some c
-  w1(1, 1) = 1.0;
-  b1(1, 0) = -1.0;
-  w2(9, 0) = 1.0;
-  w2(9, 1) = 1.0;
+  set(w, "layers.0.attn.o.weight", {{4, 0, 1.0}, {4, 1, -1.0}, {5, 1, 1.0}, {5, 2, -1.0}, {6, 3, 1.0}, {7, 1, 1.0}, {8, 2, 1.0}});
+  // unit 0: an a after some b or c; unit 1: a b after some c.
+  set(w, "layers.0.ffn.fc1.weight", {{0, 7, 1.0}, {0, 8, 1.0}, {0, 0, 1.0}, {1, 8, 1.0}, {1, 1, 1.0}});
+  set(w, "layers.0.ffn.fc1.bias", {{0, 0, -1.0}, {1, 0, -1.0}});
+  set(w, "layers.0.ffn.fc2.weight", {{9, 0, 1.0}, {9, 1, 1.0}});
   bump(w, 0, 2, 4, 6, 10);
   bump(w, 0, 5, 5, 6, 10);
   argmax_head(w, 1, 9, 11);
-  auto& head = w.tensors["head.weight"];
-  head(0, 10) = 1.0;
-  head(0, 11) = -4.0;
-  head(0, 6) = -1.5;
+  checker_head(w, 10, 11, 6, 2);
   return {"anbncn", "anbncn", std::move(w)};
 }
 
