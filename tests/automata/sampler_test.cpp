@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/math/distributions/chi_squared.hpp>
+#include <thread>
 
 #include "automata/compile.h"
 #include "automata/complete.h"
@@ -148,6 +149,31 @@ TEST(DfaSampler, SameSeedSameWordsAndNoMembersThrows) {
   const DfaCounter d(minimal_table("(a|b)*abb(a|b)*", Alphabet("ab")));
   Rng r1(9), r2(9);
   for (int n : {10, 70, 300}) EXPECT_EQ(d.sample(n, r1), d.sample(n, r2));
+}
+
+TEST(DfaSampler, ConcurrentUseGivesTheSequentialResults) {
+  // Rows grow under a lock while other threads read them: each thread's draws must equal the same
+  // draws made alone on a fresh counter.
+  const DfaTable table = minimal_table("(a|b)*abb(a|b)*", Alphabet("ab"));
+  const int threads = 4;
+  auto work = [](const DfaCounter& c, int id) {
+    Rng rng(100 + static_cast<std::uint64_t>(id));
+    std::vector<Word> out;
+    for (int k = 0; k < 40; ++k) out.push_back(c.sample(10 + 37 * ((k * 7 + id) % 23), rng));
+    out.push_back(c.unrank(500 + id, c.count(500 + id) / 3));
+    return out;
+  };
+  std::vector<std::vector<Word>> expected;
+  for (int id = 0; id < threads; ++id) {
+    const DfaCounter alone(table);
+    expected.push_back(work(alone, id));
+  }
+  const DfaCounter shared(table);
+  std::vector<std::vector<Word>> got(threads);
+  std::vector<std::thread> pool;
+  for (int id = 0; id < threads; ++id) pool.emplace_back([&, id] { got[static_cast<std::size_t>(id)] = work(shared, id); });
+  for (auto& t : pool) t.join();
+  EXPECT_EQ(got, expected);
 }
 
 }  // namespace
