@@ -4,6 +4,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <map>
+#include <set>
+#include <utility>
 
 #include "automata/automaton.h"
 #include "core/error.h"
@@ -53,6 +55,7 @@ DfaSpec load_dfa_yaml(const std::string& file) {
   for (const auto& kv : tr) id(kv.first.as<std::string>());
   if (!root["start"].IsScalar()) fail(file, root["start"], "start", "expected a state name");
   d.start = id(root["start"].Scalar());
+  std::set<std::pair<int, char>> seen;  // a DFA has one transition per (state, symbol)
   for (const auto& kv : tr) {
     const auto from = kv.first.as<std::string>();
     if (!kv.second.IsMap()) fail(file, kv.second, "transitions." + from, "expected a mapping {symbol: state}");
@@ -62,6 +65,7 @@ DfaSpec load_dfa_yaml(const std::string& file) {
       if (sym.size() != 1 || d.alphabet.find(sym[0]) == std::string::npos)
         fail(file, e.first, field, fmt::format("'{}' is not a symbol of the alphabet \"{}\"", sym, d.alphabet));
       if (!e.second.IsScalar()) fail(file, e.second, field, "expected a state name");
+      if (!seen.emplace(id(from), sym[0]).second) fail(file, e.first, field, "duplicate transition (a DFA has one per state and symbol)");
       d.transitions.emplace_back(id(from), sym[0], id(e.second.Scalar()));
     }
   }

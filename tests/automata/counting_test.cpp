@@ -102,6 +102,10 @@ TEST(DfaYaml, MalformedFilesAreLocated) {
   EXPECT_EQ(message("alphabet: \"00\"\nstart: a\ntransitions: {}\n"),
             "saturn_bad.yaml:1:11: field 'alphabet': alphabet symbol '0' appears twice");
   EXPECT_EQ(message("alphabet: [\n"), "saturn_bad.yaml:2:1: end of sequence flow not found");
+  EXPECT_EQ(message("alphabet: \"01\"\nstart: a\ntransitions:\n  a: {\"0\": a, \"1\": a}\n  a: {\"0\": b}\n"),
+            "saturn_bad.yaml:5:7: field 'transitions.a.0': duplicate transition (a DFA has one per state and symbol)");
+  EXPECT_EQ(message("alphabet: \"01\"\nstart: a\naccepting: a\ntransitions: {a: {}}\n"),
+            "saturn_bad.yaml:3:12: field 'accepting': expected a list of state names");
 }
 
 TEST(Dot, HasTheStartArrowAndLabelledEdges) {
