@@ -28,6 +28,7 @@ void DfaCounter::ensure(int r) const {
     if (rows_ > r) return;
   }
   std::unique_lock lock(mutex_);
+  if (rows_ > r) return;  // another thread built them meanwhile (never shrink the tables)
   const int n = table_.num_states, sigma = table_.num_symbols();
   big_.resize(static_cast<std::size_t>(r + 1) * static_cast<std::size_t>(n));
   small_.resize(big_.size());

@@ -1,6 +1,7 @@
-// Minimisation by Moore's partition refinement: the unique (up to renaming) minimal trim DFA of
-// the language. Precondition: deterministic (possibly partial). Not in place.
-// O(iterations * states * |alphabet| log states).
+// Minimisation by Hopcroft's partition refinement (on a refinable partition, Valmari & Lehtinen
+// 2008): the unique (up to renaming) minimal trim DFA of the language. The input is trimmed and
+// completed first; the result is trimmed again (no dead state). Not in place.
+// Precondition: deterministic (possibly partial). O(|alphabet| * states * log states).
 #pragma once
 
 #include "automata/automaton.h"

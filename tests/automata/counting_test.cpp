@@ -8,8 +8,8 @@
 #include <map>
 #include <sstream>
 
-#include "automata/determinize.h"
 #include "automata/compile.h"
+#include "automata/determinize.h"
 #include "automata/dfa_counter.h"
 #include "automata/dot.h"
 #include "automata/minimize.h"

@@ -4,11 +4,11 @@
 
 #include <regex>
 
-#include "automata/determinize.h"
 #include "automata/compile.h"
 #include "automata/complement.h"
-#include "automata/minimize.h"
+#include "automata/determinize.h"
 #include "automata/equivalent.h"
+#include "automata/minimize.h"
 #include "automata/product.h"
 #include "automata/regex_to_nfa.h"
 #include "automata/trim.h"
