@@ -71,19 +71,21 @@ class Dyck : public Language {
   Word sample_member(int n, Rng& rng) const override {
     // Every even length has members (e.g. ()()...), at any depth bound >= 1.
     if (n < 0 || n % 2 != 0) throw NoMembersError(fmt::format("{} has no members of length {}", spec(), n));
-    return depth_ > 0 ? sample_bounded(n, rng) : sample_unbounded(n, rng);
+    // The bound binds only when a word of length n can reach depth n / 2 > D.
+    return depth_ > 0 && 2 * depth_ < n ? sample_bounded(n, rng) : sample_unbounded(n, rng);
   }
 
  private:
   // Weighted paths: completions from height h with r symbols left.
   BigInt paths(int h, int r) const {
     if (r < h || (r - h) % 2 != 0) return 0;
-    if (depth_ == 0) {
+    if (depth_ > 0 && h > depth_) return 0;
+    // No path from h down to 0 in r steps rises above (h + r) / 2: a bound that high never binds.
+    if (depth_ == 0 || 2 * depth_ >= h + r) {
       BigInt kpow = 1;
       for (int i = 0; i < (r - h) / 2; ++i) kpow *= k_;
       return kpow * ballot(r, h);
     }
-    if (h > depth_) return 0;
     ensure(r);
     std::shared_lock lock(mutex_);
     return table_[static_cast<std::size_t>(r)][static_cast<std::size_t>(h)];

@@ -40,8 +40,17 @@ TEST(Dyck, BoundedDepthCountsMatchTheTransferMatrix) {
     EXPECT_EQ(d1->count(2 * n), 1);
     EXPECT_EQ(d2->count(2 * n), BigInt(1) << (n - 1));
   }
-  // With depth >= n/2 the bound never binds.
+  // With depth >= n/2 the bound never binds (and no table is built: depth 100000 stays cheap).
   EXPECT_EQ(make_language("dyck:k=3,depth=10")->count(20), make_language("dyck:k=3")->count(20));
+  const auto deep = make_language("dyck:k=2,depth=100000");
+  EXPECT_EQ(deep->count(2000), make_language("dyck:k=2")->count(2000));
+  Rng rng(8);
+  EXPECT_TRUE(deep->contains(deep->sample_member(2000, rng)));
+  // Just below and at the bound.
+  const auto d5 = make_language("dyck:k=1,depth=5");
+  EXPECT_EQ(d5->count(10), catalan(5));
+  EXPECT_EQ(d5->count(12), catalan(6) - 1);  // only "(" x 6 then ")" x 6 is too deep
+  for (int i = 0; i < 50; ++i) EXPECT_TRUE(d5->contains(d5->sample_member(12, rng)));
 }
 
 TEST(Dyck, OddLengthsHaveNoMembersAndSayWhy) {

@@ -84,6 +84,7 @@ TEST(Uniformity, MembersAreDrawnUniformly) {
   expect_uniform("dyck:k=2", 6, true, 1);
   expect_uniform("dyck:k=2,depth=2", 6, true, 2);
   expect_uniform("dyck:k=1,depth=3", 14, true, 16);
+  expect_uniform("dyck:k=1,depth=5", 12, true, 19);  // the bound excludes one word of 132
   expect_uniform("dyck:k=3,depth=3", 8, true, 17);
   expect_uniform("shuffle_dyck:k=3", 6, true, 18);
   expect_uniform("dyck:k=1", 10, true, 3);
