@@ -40,20 +40,31 @@ class ShuffleDyck : public Language {
   }
   bool live(const LangState&) const override { return true; }
 
-  // Binomial convolution of the per-type ballot counts.
+  // Binomial convolution of the per-type ballot counts: with b_j[m] = ballot(m, c_j) and
+  // acc_j[t] the completions of length t using types 0..j only,
+  // acc_j[t] = sum_m C(t, m) b_j[m] acc_{j-1}[t - m]. Pascal's rows are updated in place as t
+  // grows: O(k r^2) big multiplications.
   BigInt completions(const LangState& s, int r) const override {
-    std::vector<BigInt> acc(static_cast<std::size_t>(r) + 1);
-    for (int m = 0; m <= r; ++m) acc[static_cast<std::size_t>(m)] = ballot(m, static_cast<int>(s[0]));
-    for (int j = 1; j < k_; ++j) {
-      std::vector<BigInt> next(static_cast<std::size_t>(r) + 1);
-      for (int total = 0; total <= r; ++total)
-        for (int m = 0; m <= total; ++m) {
-          const BigInt b = ballot(m, static_cast<int>(s[static_cast<std::size_t>(j)]));
-          if (b != 0) next[static_cast<std::size_t>(total)] += binomial(total, m) * b * acc[static_cast<std::size_t>(total - m)];
-        }
-      acc.swap(next);
+    const auto R = static_cast<std::size_t>(r);
+    std::vector<std::vector<BigInt>> b(static_cast<std::size_t>(k_), std::vector<BigInt>(R + 1));
+    for (int j = 0; j < k_; ++j)
+      for (int m = 0; m <= r; ++m) b[static_cast<std::size_t>(j)][static_cast<std::size_t>(m)] = ballot(m, static_cast<int>(s[static_cast<std::size_t>(j)]));
+    std::vector<std::vector<BigInt>> acc(static_cast<std::size_t>(k_), std::vector<BigInt>(R + 1));
+    acc[0] = b[0];
+    std::vector<BigInt> row{1};  // C(t, 0..t)
+    for (std::size_t t = 0; t <= R; ++t) {
+      if (t > 0) {
+        row.push_back(1);
+        for (std::size_t m = t - 1; m > 0; --m) row[m] += row[m - 1];
+      }
+      for (std::size_t j = 1; j < static_cast<std::size_t>(k_); ++j) {
+        BigInt total = 0;
+        for (std::size_t m = 0; m <= t; ++m)
+          if (b[j][m] != 0 && acc[j - 1][t - m] != 0) total += row[m] * b[j][m] * acc[j - 1][t - m];
+        acc[j][t] = std::move(total);
+      }
     }
-    return acc[static_cast<std::size_t>(r)];
+    return acc.back()[R];
   }
 
   BigInt count(int n) const override { return n < 0 ? BigInt(0) : words(k_, n); }

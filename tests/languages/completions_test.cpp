@@ -33,6 +33,12 @@ TEST_P(Completions, EqualBruteForceFromEveryShortPrefix) {
     }
 }
 
+// Languages that override count() (closed forms) must agree with their own completions().
+TEST_P(Completions, CountEqualsCompletionsFromTheStart) {
+  const auto lang = make_language(GetParam().spec);
+  for (int n = 0; n <= 24; ++n) EXPECT_EQ(lang->count(n), lang->completions(lang->start(), n)) << GetParam().spec << " n=" << n;
+}
+
 TEST_P(Completions, DeadStatesHaveNoMemberExtensions) {
   const auto& c = GetParam();
   const auto lang = make_language(c.spec);
