@@ -49,7 +49,7 @@ void print_counts(const char* what, const VerifyCounts& c) {
 
 struct VerifyArgs {
   std::string model, language, mode = "saturated", long_length, json_out;
-  int max_length = 10, long_samples = 0, threads = 0;
+  int max_length = 10, min_length = 0, long_samples = 0, threads = 0;
   std::uint64_t seed = 1;
 };
 
@@ -59,6 +59,7 @@ int run_verify(const VerifyArgs& a) {
   const auto lang = make_language(a.language);
   VerifyOptions o;
   o.max_length = a.max_length;
+  o.min_length = a.min_length;
   o.mode = EvalMode::parse(a.mode);
   o.long_samples = a.long_samples;
   o.seed = a.seed;
@@ -173,6 +174,7 @@ void register_simulate(CLI::App& app, Action& action) {
     cmd->add_option("-m,--model", a.model, "model directory")->required();
     cmd->add_option("-l,--language", a.language, "language spec")->required();
     cmd->add_option("-n,--max-length", a.max_length, "every string up to this length")->check(CLI::Range(0, 40));
+    cmd->add_option("--min-length", a.min_length, "count only strings at least this long (default 0)");
     cmd->add_option("--mode", a.mode, "softmax | temperature:C | scaled:RHO | saturated (default) | hard");
     cmd->add_option("--long-samples", a.long_samples, "members and non-members sampled at longer lengths");
     cmd->add_option("--long-length", a.long_length, "lengths of the long samples, A..B");

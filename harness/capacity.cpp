@@ -49,6 +49,7 @@ std::vector<CapacityRow> capacity_table(const std::vector<const TaskSpec*>& task
       CapacityRow row{task->name, lang->spec(), m.mode, study.sets, m.accuracy, max_length, false, ""};
       VerifyOptions vo;
       vo.max_length = max_length;
+      vo.min_length = task->train.lengths.lo;  // the lengths the task is about (e.g. no empty string)
       vo.mode = EvalMode::parse(m.mode);
       const auto r = verify(weights, *lang, vo);
       row.exact = r.exact();

@@ -15,7 +15,7 @@ struct CapacityRow {
   std::string task, language, mode;
   std::vector<std::string> bins;    // split names (train first)
   std::vector<double> accuracy;     // per bin
-  int verified_length = 0;          // every string up to this length was checked
+  int verified_length = 0;          // every string from the task's shortest training length up to this one was checked
   bool exact = false;               // ... and all were decided like the oracle
   std::string counterexample;       // shortest, when not exact
 };

@@ -37,8 +37,10 @@ struct Tally {
   const Alphabet* alphabet;
   std::size_t keep;
   VerifyCounts counts;
+  std::size_t min_length = 0;
 
   void record(WordView w, bool member, bool accepted) {
+    if (w.size() < min_length) return;
     ++counts.checked;
     if (member == accepted) return;
     auto& list = accepted ? counts.false_accept_examples : counts.false_reject_examples;
@@ -117,7 +119,7 @@ VerifyCounts verify_trie(const Evaluator& ev, const Language& lang, const Verify
   int p = 0;
   while (p < o.max_length && num_words(sigma, p) < static_cast<std::uint64_t>(kMinTrieTasks)) ++p;
   // Words shorter than p: one sequential walk limited to depth p - 1.
-  Tally top{&lang.alphabet(), keep, {}};
+  Tally top{&lang.alphabet(), keep, {}, static_cast<std::size_t>(o.min_length)};
   if (p > 0) {
     TrieWalker walker(ev, lang, p - 1, top);
     walker.walk({}, true);
@@ -126,7 +128,7 @@ VerifyCounts verify_trie(const Evaluator& ev, const Language& lang, const Verify
   const VerifyCounts below = deterministic_reduce(
       std::size_t{0}, static_cast<std::size_t>(tasks), kGrainTrieTasks, VerifyCounts{},
       [&](std::size_t lo, std::size_t hi) {
-        Tally t{&lang.alphabet(), keep, {}};
+        Tally t{&lang.alphabet(), keep, {}, static_cast<std::size_t>(o.min_length)};
         TrieWalker walker(ev, lang, o.max_length, t);
         Word prefix(static_cast<std::size_t>(p));
         for (std::size_t i = lo; i < hi; ++i) {
@@ -142,8 +144,8 @@ VerifyCounts verify_trie(const Evaluator& ev, const Language& lang, const Verify
 VerifyCounts verify_enumerate(const Evaluator& ev, const Language& lang, const VerifyOptions& o) {
   const std::size_t keep = static_cast<std::size_t>(o.max_counterexamples);
   VerifyCounts total;
-  for (int n = 0; n <= o.max_length; ++n) {
-    const Tally init{&lang.alphabet(), keep, {}};
+  for (int n = std::max(0, o.min_length); n <= o.max_length; ++n) {
+    const Tally init{&lang.alphabet(), keep, {}, 0};
     const Tally t = reduce_words(
         lang.alphabet().size(), n, init,
         [&](WordView w, Tally& acc) { acc.record(w, lang.contains(w), ev.accepts(w)); },

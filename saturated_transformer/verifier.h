@@ -19,7 +19,8 @@
 namespace saturn {
 
 struct VerifyOptions {
-  int max_length = 10;                   // every word of length <= max_length
+  int max_length = 10;                   // every word of length <= max_length ...
+  int min_length = 0;                    // ... and >= min_length (shorter ones are walked, not counted)
   EvalMode mode = EvalMode::saturated();
   int long_samples = 0;                  // members and non-members each, at long_min..long_max
   int long_min = 0, long_max = 0;
