@@ -69,6 +69,8 @@ class Language {
   // uniformly. Throws NoMembersError when length n has no members, saturn::Error when no edit of
   // the drawn members leaves the language (e.g. (aa)*, or length 1 of palindromes).
   virtual Word near_miss(int n, Rng& rng) const;
+  // Which symbols extend prefix towards a member (step + live), and whether it is one.
+  // (Alphabets have at most 64 symbols, core/word.h, so the set fits NextSymbols' mask.)
   virtual NextSymbols next_symbols(WordView prefix) const;
 
  protected:
