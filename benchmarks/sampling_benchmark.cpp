@@ -44,12 +44,18 @@ void BM_SampleDyck2(benchmark::State& s) { sample(s, "dyck:k=2"); }
 void BM_SampleDyck2Depth5(benchmark::State& s) { sample(s, "dyck:k=2,depth=5"); }
 void BM_SampleShuffleDyck2(benchmark::State& s) { sample(s, "shuffle_dyck:k=2"); }
 void BM_SampleAnbncn(benchmark::State& s) { sample(s, "anbncn"); }
+void BM_SamplePalindrome(benchmark::State& s) { sample(s, "palindrome"); }
+void BM_SampleCopy(benchmark::State& s) { sample(s, "copy"); }
+void BM_SampleMajority(benchmark::State& s) { sample(s, "majority"); }
 void BM_SampleRegexDfa(benchmark::State& s) { sample(s, "regex:pattern=(a|b)*abb(a|b)*"); }
 void BM_SampleTomita3(benchmark::State& s) { sample(s, "tomita:n=3"); }
 BENCHMARK(BM_SampleDyck2)->Arg(100)->Arg(1000)->Arg(10000)->Complexity(benchmark::oN);
 BENCHMARK(BM_SampleDyck2Depth5)->Arg(100)->Arg(1000);
 BENCHMARK(BM_SampleShuffleDyck2)->Arg(100)->Arg(1000);
 BENCHMARK(BM_SampleAnbncn)->Arg(99)->Arg(999);
+BENCHMARK(BM_SamplePalindrome)->Arg(100)->Arg(1000);
+BENCHMARK(BM_SampleCopy)->Arg(101)->Arg(1001);
+BENCHMARK(BM_SampleMajority)->Arg(100)->Arg(1000);
 BENCHMARK(BM_SampleRegexDfa)->Arg(100)->Arg(1000);
 BENCHMARK(BM_SampleTomita3)->Arg(100)->Arg(1000);
 

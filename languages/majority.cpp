@@ -38,6 +38,19 @@ class Majority : public Language {
     return total;
   }
 
+  // Members are about half of all words: rejection from uniform words first (uniform over members
+  // whenever it succeeds), then the base class's exact walk.
+  Word sample_member(int n, Rng& rng) const override {
+    if (n > 0) {
+      Word w(static_cast<std::size_t>(n));
+      for (int t = 0; t < 32; ++t) {
+        for (auto& x : w) x = static_cast<Symbol>(rng.uniform_below(2));
+        if (contains(w)) return w;
+      }
+    }
+    return Language::sample_member(n, rng);
+  }
+
  private:
   static constexpr int kCachedRows = 512;
 

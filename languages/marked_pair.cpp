@@ -1,5 +1,9 @@
 #include "languages/marked_pair.h"
 
+#include <fmt/format.h>
+
+#include "core/error.h"
+
 namespace saturn {
 
 bool MarkedPair::step(LangState& s, Symbol a) const {
@@ -25,6 +29,16 @@ BigInt MarkedPair::completions(const LangState& s, int r) const {
   const auto m = (r + j - 1) / 2;
   if (m < j) return 0;
   return BigInt(1) << static_cast<unsigned>(m - j);
+}
+
+Word MarkedPair::sample_member(int n, Rng& rng) const {
+  if (n < 1 || n % 2 == 0) throw NoMembersError(fmt::format("{} has no members of length {}", spec(), n));
+  const auto m = static_cast<std::size_t>(n / 2);
+  Word w(static_cast<std::size_t>(n));
+  for (std::size_t i = 0; i < m; ++i) w[i] = static_cast<Symbol>(rng.uniform_below(2));
+  w[m] = 2;  // '#'
+  for (std::size_t i = 0; i < m; ++i) w[m + 1 + i] = reversed_ ? w[m - 1 - i] : w[i];
+  return w;
 }
 
 }  // namespace saturn

@@ -17,6 +17,8 @@ class MarkedPair : public Language {
   bool accepting(const LangState& s) const override { return s[0] == 1 && s[1] == static_cast<std::int64_t>(s.size()) - 2; }
   bool live(const LangState&) const override { return true; }
   BigInt completions(const LangState& s, int r) const override;
+  // Exactly uniform: w uniform of length (n - 1) / 2, then '#', then w or its reverse.
+  Word sample_member(int n, Rng& rng) const override;
 
  private:
   bool reversed_;

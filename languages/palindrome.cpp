@@ -1,5 +1,9 @@
 #include "languages/palindrome.h"
 
+#include <fmt/format.h>
+
+#include "core/error.h"
+
 namespace saturn {
 
 namespace {
@@ -31,6 +35,18 @@ class Palindrome : public Language {
     }
     const long free = std::max(0L, (L + 1) / 2 - j);
     return BigInt(1) << static_cast<unsigned>(free);
+  }
+
+  // Exactly uniform: the first ceil(n/2) symbols uniformly, the rest their mirror image.
+  Word sample_member(int n, Rng& rng) const override {
+    if (n < 0) throw NoMembersError(fmt::format("palindrome has no members of length {}", n));
+    Word w(static_cast<std::size_t>(n));
+    for (int i = 0; i < (n + 1) / 2; ++i) {
+      const auto a = static_cast<Symbol>(rng.uniform_below(2));
+      w[static_cast<std::size_t>(i)] = a;
+      w[static_cast<std::size_t>(n - 1 - i)] = a;
+    }
+    return w;
   }
 
  private:

@@ -94,6 +94,8 @@ TEST(Uniformity, MembersAreDrawnUniformly) {
   expect_uniform("regex:pattern=(a|b)*abb(a|b)*", 6, true, 7);
   expect_uniform("palindrome", 8, true, 8);
   expect_uniform("copy", 5, true, 9);
+  expect_uniform("palindrome", 9, true, 20);
+  expect_uniform("reverse", 7, true, 21);
   expect_uniform("and(majority;parity)", 7, true, 10);
   expect_uniform("counter:m=2", 6, false, 11);
 }
