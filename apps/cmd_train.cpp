@@ -18,7 +18,7 @@ struct TrainArgs {
 int run_train(const TrainArgs& a) {
   const auto file = load_task_file(a.tasks, a.set);
   const auto& task = file.task(a.task);
-  const auto summary = train_task(task, {a.out, a.threads, true});
+  const auto summary = train_task(task, {a.out, a.threads, true, true, -1, nullptr});
   fmt::print("{}: {} steps in {:.1f} s ({:.0f} examples/s)\n", task.name, summary["steps"].get<long>(),
              summary["seconds"].get<double>(), summary["examples_per_second"].get<double>());
   for (const auto& [name, e] : summary["eval"].items())

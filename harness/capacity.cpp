@@ -26,7 +26,7 @@ std::vector<CapacityRow> capacity_table(const std::vector<const TaskSpec*>& task
   std::vector<CapacityRow> rows;
   for (const TaskSpec* task : tasks) {
     const fs::path dir = o.out / task->name;
-    if (!fs::exists(dir / "summary.json")) train_task(*task, {dir, o.threads, o.progress});
+    if (!fs::exists(dir / "summary.json")) train_task(*task, {dir, o.threads, o.progress, true, -1, nullptr});
     const auto weights = load_model_weights(dir / "model");
     const auto lang = make_language(task->language);
     std::vector<LabelledSet> sets;
@@ -54,12 +54,7 @@ std::vector<CapacityRow> capacity_table(const std::vector<const TaskSpec*>& task
       const auto r = verify(weights, *lang, vo);
       row.exact = r.exact();
       if (!row.exact) {
-        const auto& fa = r.exhaustive.false_accept_examples;
-        const auto& fr = r.exhaustive.false_reject_examples;
-        const Counterexample* best = nullptr;
-        if (!fa.empty()) best = &fa.front();
-        if (!fr.empty() && (!best || fr.front() < *best)) best = &fr.front();
-        if (best) row.counterexample = best->word.empty() ? "ε" : best->word;
+        if (const Counterexample* best = shortest_counterexample(r.exhaustive)) row.counterexample = best->word.empty() ? "ε" : best->word;
       }
       rows.push_back(std::move(row));
     }

@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/length_range.h"
@@ -13,6 +15,8 @@
 #include "transformer/schedule.h"
 
 namespace saturn {
+
+class TaskKind;  // harness/experiment.h
 
 enum class Objective { recognize, next_symbols, lm };
 const char* objective_name(Objective o);
@@ -45,6 +49,16 @@ struct TrainingSpec {
   int checkpoint_every = 0;
   std::uint64_t seed = 1;  // initialisation and batch order
   int eval_batch_size = 64;
+  bool seed_set = false;   // otherwise the task's seed
+};
+
+// The `analysis:` section of a language task: what `saturn run` does after training.
+struct AnalysisSpec {
+  std::vector<std::string> modes{"softmax"};  // evaluation modes (results.csv rows per mode x bin)
+  bool heads = false;         // head analysis (support sizes per head) on the first test bin
+  int verify_length = 0;      // exhaustive verification of each mode up to this length (0: none)
+  int saturation_every = 0;   // every k steps: how often saturated decisions equal the trained ones
+  int saturation_strings = 200;  // ... on this many test strings
 };
 
 struct TaskSpec {
@@ -59,18 +73,32 @@ struct TaskSpec {
   ModelSpec model;
   OptimizerOptions optimizer;
   TrainingSpec training;
+  AnalysisSpec analysis;
+  std::string kind = "language";         // language | scan_snap | grokking
+  std::shared_ptr<const TaskKind> runner;  // runs one point (set for every parsed task)
   // Where the task was defined (for messages).
   std::string file;
   int line = 0;
 };
 
+// One point of a task's sweep: one run with its own folder.
+struct RunPoint {
+  std::string id;  // folder below the suite's output: "dyck1", or "dyck1/optimizer.lr=0.001,seed=2"
+  std::vector<std::pair<std::string, std::string>> params;  // sweep key -> value label, in sweep order
+  std::string config_yaml;  // the task as resolved (defaults, --set and the point applied)
+  TaskSpec task;            // parsed; task.runner executes it
+};
+
 struct TaskFile {
   std::string path;
-  std::vector<TaskSpec> tasks;                             // in file order
+  std::vector<TaskSpec> tasks;                             // in file order (sweeps not applied)
   std::map<std::string, std::vector<std::string>> suites;  // suite -> task names
+  std::map<std::string, std::vector<RunPoint>> points;     // task -> its sweep points, in order
 
   const TaskSpec& task(const std::string& name) const;               // throws saturn::Error
   std::vector<const TaskSpec*> suite(const std::string& name) const;  // throws saturn::Error
+  // Every run of a suite: its tasks in order, each task's points in sweep order.
+  std::vector<const RunPoint*> runs(const std::string& suite) const;  // throws saturn::Error
 };
 
 }  // namespace saturn

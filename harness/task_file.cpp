@@ -7,6 +7,9 @@
 #include <set>
 #include <sstream>
 
+#include "harness/task_kinds.h"
+#include "harness/yaml_validator.h"
+#include "saturated_transformer/eval_mode.h"
 #include "languages/registry.h"
 
 namespace saturn {
@@ -18,74 +21,6 @@ std::string join_lines(const std::vector<InputError>& problems) {
   for (const auto& p : problems) s += (s.empty() ? "" : "\n") + std::string(p.what());
   return s;
 }
-
-// Collects problems while walking the YAML tree.
-class Validator {
- public:
-  explicit Validator(std::string path) : path_(std::move(path)) {}
-
-  void problem(const YAML::Node& at, const std::string& field, const std::string& reason) {
-    const auto m = at.Mark();
-    problems_.emplace_back(path_, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, field, reason);
-  }
-  const std::vector<InputError>& problems() const { return problems_; }
-  const std::string& path() const { return path_; }
-
-  // Checks that `node` is a map whose keys are all in `known`.
-  bool expect_map(const YAML::Node& node, const std::string& field, std::initializer_list<const char*> known) {
-    if (!node.IsMap()) {
-      problem(node, field, "expected a mapping");
-      return false;
-    }
-    for (const auto& kv : node) {
-      const auto key = kv.first.as<std::string>();
-      bool ok = false;
-      for (const char* k : known) ok = ok || key == k;
-      if (!ok) {
-        std::string list;
-        for (const char* k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-        problem(kv.first, field.empty() ? key : field + "." + key, fmt::format("unknown key (expected one of: {})", list));
-      }
-    }
-    return true;
-  }
-
-  template <class T>
-  bool scalar(const YAML::Node& node, const std::string& field, T& out, const char* what) {
-    if (!node.IsScalar()) {
-      problem(node, field, fmt::format("expected {}", what));
-      return false;
-    }
-    try {
-      out = node.as<T>();
-      return true;
-    } catch (const YAML::Exception&) {
-      problem(node, field, fmt::format("'{}' is not {}", node.Scalar(), what));
-      return false;
-    }
-  }
-
-  bool range(const YAML::Node& node, const std::string& field, LengthRange& out) {
-    try {
-      if (node.IsSequence() && node.size() == 2) {
-        out = parse_length_range(fmt::format("{}..{}", node[0].as<std::string>(), node[1].as<std::string>()));
-      } else if (node.IsScalar()) {
-        out = parse_length_range(node.Scalar());
-      } else {
-        problem(node, field, "expected a length range such as 2..50");
-        return false;
-      }
-      return true;
-    } catch (const Error& e) {
-      problem(node, field, e.what());
-      return false;
-    }
-  }
-
- private:
-  std::string path_;
-  std::vector<InputError> problems_;
-};
 
 bool parse_split(Validator& v, const YAML::Node& node, const std::string& field, SplitSpec& out, bool need_size) {
   if (!v.expect_map(node, field, {"lengths", "size"})) return false;
@@ -143,129 +78,54 @@ void check_split_feasible(Validator& v, const YAML::Node& at, const std::string&
     v.problem(at, field, fmt::format("{} has no non-members with lengths {}", lang.spec(), split.lengths.str()));
 }
 
-template <class E>
-bool parse_choice(Validator& v, const YAML::Node& n, const std::string& field, E& out,
-                  std::initializer_list<std::pair<const char*, E>> options) {
-  std::string s;
-  if (!v.scalar(n, field, s, "a name")) return false;
-  for (const auto& [name, value] : options)
-    if (s == name) return out = value, true;
-  std::string list;
-  for (const auto& [name, _] : options) list += (list.empty() ? "" : ", ") + std::string(name);
-  v.problem(n, field, fmt::format("'{}' is not one of {}", s, list));
-  return false;
-}
-
-template <class T>
-void positive(Validator& v, const YAML::Node& n, const std::string& field, T& out) {
-  if (v.scalar(n, field, out, "a number") && !(out > 0)) v.problem(n, field, "must be positive");
-}
-
-void parse_model(Validator& v, const YAML::Node& node, const std::string& f, ModelSpec& m) {
-  if (!v.expect_map(node, f,
-                    {"d_model", "n_layers", "n_heads", "d_ff", "activation", "layer_norm", "ln_eps", "attn_bias",
-                     "positional", "max_len", "causal", "head", "readout", "readout_scale"}))
-    return;
-  auto& c = m.config;
-  if (node["d_model"]) positive(v, node["d_model"], f + ".d_model", c.d_model);
-  if (node["n_layers"] && v.scalar(node["n_layers"], f + ".n_layers", c.n_layers, "an integer") && c.n_layers < 0)
-    v.problem(node["n_layers"], f + ".n_layers", "must be >= 0");
-  if (node["n_heads"]) positive(v, node["n_heads"], f + ".n_heads", c.n_heads);
-  if (node["d_ff"]) positive(v, node["d_ff"], f + ".d_ff", c.d_ff);
-  if (node["max_len"]) positive(v, node["max_len"], f + ".max_len", c.max_len), m.max_len_set = true;
-  if (node["ln_eps"] && v.scalar(node["ln_eps"], f + ".ln_eps", c.ln_eps, "a number") && c.ln_eps < 0)
-    v.problem(node["ln_eps"], f + ".ln_eps", "must be >= 0");
-  if (node["readout_scale"]) positive(v, node["readout_scale"], f + ".readout_scale", c.readout_scale);
-  if (node["attn_bias"]) v.scalar(node["attn_bias"], f + ".attn_bias", c.attn_bias, "true or false");
-  if (node["causal"]) v.scalar(node["causal"], f + ".causal", c.causal, "true or false");
-  if (node["activation"])
-    parse_choice(v, node["activation"], f + ".activation", c.activation, {{"relu", Activation::relu}, {"gelu", Activation::gelu}});
-  if (node["positional"])
-    parse_choice(v, node["positional"], f + ".positional", c.positional,
-                 {{"none", Positional::none}, {"learned", Positional::learned}, {"sinusoidal", Positional::sinusoidal}});
-  if (node["head"] && parse_choice(v, node["head"], f + ".head", c.head,
-                                   {{"classify", HeadKind::classify}, {"next_symbols", HeadKind::next_symbols}, {"lm", HeadKind::lm}}))
-    m.head_set = true;
-  if (node["readout"])
-    parse_choice(v, node["readout"], f + ".readout", c.readout,
-                 {{"bos", ClassifyReadout::bos}, {"last", ClassifyReadout::last}, {"mean", ClassifyReadout::mean}});
-  if (const auto ln = node["layer_norm"]) {
-    if (ln.IsMap()) {
-      if (v.expect_map(ln, f + ".layer_norm", {"attn", "mlp", "final"})) {
-        c.layer_norm = LayerNormMode::custom;
-        c.ln = {AttnLnPlace::none, false, false};
-        if (ln["attn"])
-          parse_choice(v, ln["attn"], f + ".layer_norm.attn", c.ln.attn,
-                       {{"none", AttnLnPlace::none}, {"qkv", AttnLnPlace::qkv}, {"qk", AttnLnPlace::qk}, {"v", AttnLnPlace::v}});
-        if (ln["mlp"]) v.scalar(ln["mlp"], f + ".layer_norm.mlp", c.ln.mlp, "true or false");
-        if (ln["final"]) v.scalar(ln["final"], f + ".layer_norm.final", c.ln.final, "true or false");
-      }
+void parse_analysis(Validator& v, const YAML::Node& node, const std::string& f, AnalysisSpec& a) {
+  if (!v.expect_map(node, f, {"modes", "heads", "verify_length", "saturation_every", "saturation_strings"})) return;
+  if (const auto m = node["modes"]) {
+    if (!m.IsSequence() || m.size() == 0) {
+      v.problem(m, f + ".modes", "expected a list of modes, e.g. [softmax, saturated, hard]");
     } else {
-      parse_choice(v, ln, f + ".layer_norm", c.layer_norm,
-                   {{"pre", LayerNormMode::pre}, {"post", LayerNormMode::post}, {"none", LayerNormMode::none}});
+      a.modes.clear();
+      for (std::size_t i = 0; i < m.size(); ++i) {
+        std::string mode;
+        const std::string mf = fmt::format("{}.modes[{}]", f, i);
+        if (!v.scalar(m[i], mf, mode, "a mode")) continue;
+        try {
+          EvalMode::parse(mode);
+          a.modes.push_back(mode);
+        } catch (const Error& e) {
+          v.problem(m[i], mf, e.what());
+        }
+      }
     }
   }
-  if (c.d_model > 0 && c.n_heads > 0 && c.d_model % c.n_heads != 0)
-    v.problem(node, f + ".n_heads", fmt::format("{} heads do not divide d_model = {}", c.n_heads, c.d_model));
+  if (node["heads"]) v.scalar(node["heads"], f + ".heads", a.heads, "true or false");
+  if (node["verify_length"] && v.scalar(node["verify_length"], f + ".verify_length", a.verify_length, "an integer") &&
+      (a.verify_length < 0 || a.verify_length > 40))
+    v.problem(node["verify_length"], f + ".verify_length", "must be between 0 and 40");
+  if (node["saturation_every"] &&
+      v.scalar(node["saturation_every"], f + ".saturation_every", a.saturation_every, "an integer") && a.saturation_every < 0)
+    v.problem(node["saturation_every"], f + ".saturation_every", "must be >= 0");
+  if (node["saturation_strings"]) positive(v, node["saturation_strings"], f + ".saturation_strings", a.saturation_strings);
 }
 
-void parse_optimizer(Validator& v, const YAML::Node& node, const std::string& f, OptimizerOptions& o) {
-  if (!v.expect_map(node, f, {"kind", "lr", "momentum", "nesterov", "beta1", "beta2", "eps", "weight_decay", "clip_norm", "groups"}))
-    return;
-  if (node["kind"])
-    parse_choice(v, node["kind"], f + ".kind", o.kind,
-                 {{"sgd", OptimizerKind::sgd}, {"adam", OptimizerKind::adam}, {"adamw", OptimizerKind::adamw}});
-  if (node["lr"]) positive(v, node["lr"], f + ".lr", o.lr);
-  if (node["momentum"]) v.scalar(node["momentum"], f + ".momentum", o.momentum, "a number");
-  if (node["nesterov"]) v.scalar(node["nesterov"], f + ".nesterov", o.nesterov, "true or false");
-  if (node["beta1"]) v.scalar(node["beta1"], f + ".beta1", o.beta1, "a number");
-  if (node["beta2"]) v.scalar(node["beta2"], f + ".beta2", o.beta2, "a number");
-  if (node["eps"]) v.scalar(node["eps"], f + ".eps", o.eps, "a number");
-  if (node["weight_decay"]) v.scalar(node["weight_decay"], f + ".weight_decay", o.weight_decay, "a number");
-  if (node["clip_norm"]) v.scalar(node["clip_norm"], f + ".clip_norm", o.clip_norm, "a number");
-  if (const auto groups = node["groups"]) {
-    if (v.expect_map(groups, f + ".groups", {"embedding", "attention", "feed_forward", "layer_norm", "head"}))
-      for (int gi = 0; gi < kNumParamGroups; ++gi) {
-        const char* name = param_group_name(static_cast<ParamGroup>(gi));
-        const auto g = groups[name];
-        if (!g) continue;
-        const std::string gf = f + ".groups." + name;
-        if (!v.expect_map(g, gf, {"lr_scale", "weight_decay"})) continue;
-        auto& dst = o.groups[static_cast<std::size_t>(gi)];
-        if (g["lr_scale"]) v.scalar(g["lr_scale"], gf + ".lr_scale", dst.lr_scale, "a number");
-        if (g["weight_decay"]) v.scalar(g["weight_decay"], gf + ".weight_decay", dst.weight_decay, "a number");
-      }
-  }
-}
-
-void parse_training(Validator& v, const YAML::Node& node, const std::string& f, TrainingSpec& t) {
-  if (!v.expect_map(node, f,
-                    {"steps", "batch_size", "schedule", "warmup", "min_lr_factor", "log_every", "eval_every",
-                     "checkpoint_every", "seed", "eval_batch_size"}))
-    return;
-  if (node["steps"]) positive(v, node["steps"], f + ".steps", t.steps);
-  if (node["batch_size"]) positive(v, node["batch_size"], f + ".batch_size", t.batch_size);
-  if (node["eval_batch_size"]) positive(v, node["eval_batch_size"], f + ".eval_batch_size", t.eval_batch_size);
-  if (node["schedule"])
-    parse_choice(v, node["schedule"], f + ".schedule", t.schedule.kind,
-                 {{"constant", Schedule::Kind::constant}, {"cosine", Schedule::Kind::cosine}, {"linear", Schedule::Kind::linear},
-                  {"inverse_sqrt", Schedule::Kind::inverse_sqrt}});
-  if (node["warmup"]) v.scalar(node["warmup"], f + ".warmup", t.schedule.warmup, "an integer");
-  if (node["min_lr_factor"]) v.scalar(node["min_lr_factor"], f + ".min_lr_factor", t.schedule.min_factor, "a number");
-  if (node["log_every"]) v.scalar(node["log_every"], f + ".log_every", t.log_every, "an integer");
-  if (node["eval_every"]) v.scalar(node["eval_every"], f + ".eval_every", t.eval_every, "an integer");
-  if (node["checkpoint_every"]) v.scalar(node["checkpoint_every"], f + ".checkpoint_every", t.checkpoint_every, "an integer");
-  if (node["seed"]) v.scalar(node["seed"], f + ".seed", t.seed, "a non-negative integer");
-}
-
-void parse_task(Validator& v, const YAML::Node& key, const YAML::Node& node, const YAML::Node& defaults,
-                TaskFile& file) {
-  const std::string name = key.as<std::string>();
+// Parses one task (or one sweep point of it); false when there were problems.
+bool parse_task(Validator& v, const std::string& name, int line, const YAML::Node& node, const YAML::Node& defaults,
+                TaskSpec& t) {
   const std::string base = "tasks." + name;
+  t.name = name;
+  t.file = v.path();
+  t.line = line;
+  const std::size_t problems_before = v.problems().size();
+  if (node.IsMap() && node["kind"]) v.scalar(node["kind"], base + ".kind", t.kind, "a task kind");
+  if (t.kind != "language") {
+    if (node.IsMap() && node["seed"]) v.scalar(node["seed"], base + ".seed", t.seed, "a non-negative integer");
+    t.runner = parse_task_kind(t.kind, v, node, base);
+    return t.runner && v.problems().size() == problems_before;
+  }
   if (!v.expect_map(node, base,
-                    {"language", "objective", "train", "test", "negatives", "positive_fraction", "seed", "model",
-                     "optimizer", "training"}))
-    return;
+                    {"kind", "language", "objective", "train", "test", "negatives", "positive_fraction", "seed", "model",
+                     "optimizer", "training", "analysis", "sweep"}))
+    return false;
   // A key is looked up in the task, then in `defaults`.
   struct Found {
     bool found;
@@ -277,10 +137,6 @@ void parse_task(Validator& v, const YAML::Node& key, const YAML::Node& node, con
     if (defaults && defaults.IsMap() && defaults[key]) return {true, defaults[key], std::string("defaults.") + key};
     return {false, YAML::Node(), base + "." + key};
   };
-  TaskSpec t;
-  t.name = name;
-  t.file = v.path();
-  t.line = key.Mark().line + 1;
   bool ok = true;
 
   LanguagePtr lang;
@@ -351,7 +207,9 @@ void parse_task(Validator& v, const YAML::Node& key, const YAML::Node& node, con
     if (src["model"]) parse_model(v, src["model"], prefix + ".model", t.model);
     if (src["optimizer"]) parse_optimizer(v, src["optimizer"], prefix + ".optimizer", t.optimizer);
     if (src["training"]) parse_training(v, src["training"], prefix + ".training", t.training);
+    if (src["analysis"]) parse_analysis(v, src["analysis"], prefix + ".analysis", t.analysis);
   }
+  if (!t.training.seed_set) t.training.seed = t.seed;
 
   if (ok && lang) {
     try {
@@ -364,7 +222,147 @@ void parse_task(Validator& v, const YAML::Node& key, const YAML::Node& node, con
       v.problem(node, base, e.what());
     }
   }
-  file.tasks.push_back(std::move(t));
+  if (v.problems().size() != problems_before) return false;
+  t.runner = make_language_kind(t);
+  return true;
+}
+
+std::vector<std::string> split_dotted(const std::string& key) {
+  std::vector<std::string> keys;
+  std::stringstream ks(key);
+  for (std::string k; std::getline(ks, k, '.');) keys.push_back(k);
+  return keys;
+}
+
+// Sets root[k1][k2]...[kn] = value, creating maps on the way.
+void set_path(YAML::Node root, const std::vector<std::string>& keys, const YAML::Node& value) {
+  YAML::Node cur = root;
+  for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
+    if (!cur[keys[i]] || !cur[keys[i]].IsMap()) cur[keys[i]] = YAML::Node(YAML::NodeType::Map);
+    cur.reset(cur[keys[i]]);
+  }
+  cur[keys.back()] = value;
+}
+
+std::string flow_label(const YAML::Node& value) {
+  if (value.IsScalar()) return value.Scalar();
+  YAML::Emitter e;
+  e << YAML::Flow << value;
+  return e.c_str();
+}
+
+// A sweep axis: a dotted key and its values with their labels.
+struct SweepAxis {
+  std::string key;
+  std::vector<std::pair<std::string, YAML::Node>> values;
+};
+
+// `sweep: {key: [v1, v2], key2: {label: value, ...}}`.
+std::vector<SweepAxis> parse_sweep(Validator& v, const YAML::Node& sweep, const std::string& field) {
+  std::vector<SweepAxis> axes;
+  if (!sweep.IsMap()) {
+    v.problem(sweep, field, "expected a mapping from config keys to lists of values");
+    return axes;
+  }
+  for (const auto& kv : sweep) {
+    SweepAxis axis{kv.first.as<std::string>(), {}};
+    const std::string f = field + "." + axis.key;
+    if (axis.key == "sweep" || axis.key == "kind" || axis.key.empty() || axis.key.front() == '.' || axis.key.back() == '.') {
+      v.problem(kv.first, f, "cannot be swept");
+      continue;
+    }
+    if (kv.second.IsSequence()) {
+      for (const auto& item : kv.second) axis.values.emplace_back(flow_label(item), item);
+    } else if (kv.second.IsMap()) {
+      for (const auto& item : kv.second) axis.values.emplace_back(item.first.as<std::string>(), item.second);
+    } else {
+      v.problem(kv.second, f, "expected a list of values or a mapping from labels to values");
+      continue;
+    }
+    if (axis.values.empty()) v.problem(kv.second, f, "has no values");
+    else axes.push_back(std::move(axis));
+  }
+  return axes;
+}
+
+// Folder-safe form of a point's parameters.
+std::string point_id(const std::string& task, const std::vector<std::pair<std::string, std::string>>& params) {
+  if (params.empty()) return task;
+  std::string id = task + "/";
+  for (std::size_t i = 0; i < params.size(); ++i) id += (i ? "," : "") + params[i].first + "=" + params[i].second;
+  for (std::size_t i = task.size() + 1; i < id.size(); ++i) {
+    const char c = id[i];
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '=' || c == ',' || c == '-' || c == '+' || c == '_'))
+      id[i] = '_';
+  }
+  return id;
+}
+
+// The task as resolved: `defaults` under the task's own keys (sections merged key by key).
+YAML::Node resolve_with_defaults(const YAML::Node& node, const YAML::Node& defaults, bool language) {
+  YAML::Node out = YAML::Clone(node);
+  if (!language || !defaults || !defaults.IsMap() || !out.IsMap()) return out;
+  for (const auto& kv : defaults) {
+    const auto key = kv.first.as<std::string>();
+    if (!out[key]) {
+      out[key] = YAML::Clone(kv.second);
+    } else if (out[key].IsMap() && kv.second.IsMap() && key != "negatives") {
+      for (const auto& inner : kv.second)
+        if (!out[key][inner.first.as<std::string>()]) out[key][inner.first.as<std::string>()] = YAML::Clone(inner.second);
+    }
+  }
+  return out;
+}
+
+// Parses a task and every point of its sweep (with `seeds` > 0: also a sweep of `seed` over 1..seeds).
+void parse_task_points(Validator& v, const YAML::Node& key, const YAML::Node& node, const YAML::Node& defaults, int seeds,
+                       TaskFile& file) {
+  const std::string name = key.as<std::string>();
+  const int line = key.Mark().line + 1;
+  v.set_fallback(key.Mark());
+  std::vector<SweepAxis> axes;
+  YAML::Node plain = node;
+  if (node.IsMap() && node["sweep"]) {
+    axes = parse_sweep(v, node["sweep"], "tasks." + name + ".sweep");
+    plain = YAML::Clone(node);
+    plain.remove("sweep");
+  }
+  if (seeds > 0) {
+    std::erase_if(axes, [](const SweepAxis& a) { return a.key == "seed"; });
+    SweepAxis axis{"seed", {}};
+    for (int s = 1; s <= seeds; ++s) axis.values.emplace_back(std::to_string(s), YAML::Node(s));
+    axes.push_back(std::move(axis));
+  }
+  TaskSpec base;
+  const std::size_t before = v.problems().size();
+  if (!parse_task(v, name, line, plain, defaults, base) || v.problems().size() != before) {
+    file.tasks.push_back(std::move(base));
+    return;  // the points would repeat the same problems
+  }
+  file.tasks.push_back(base);
+  std::vector<RunPoint>& points = file.points[name];
+  std::vector<std::size_t> index(axes.size(), 0);
+  while (true) {
+    RunPoint p;
+    YAML::Node point = YAML::Clone(plain);
+    for (std::size_t a = 0; a < axes.size(); ++a) {
+      const auto& [label, value] = axes[a].values[index[a]];
+      set_path(point, split_dotted(axes[a].key), value);
+      p.params.emplace_back(axes[a].key, label);
+    }
+    p.id = point_id(name, p.params);
+    const bool language = !(point.IsMap() && point["kind"] && point["kind"].IsScalar() && point["kind"].Scalar() != "language");
+    YAML::Emitter e;
+    e << resolve_with_defaults(point, defaults, language);
+    p.config_yaml = std::string(e.c_str()) + "\n";
+    if (axes.empty()) p.task = base;
+    else if (!parse_task(v, name, line, point, defaults, p.task)) return;
+    points.push_back(std::move(p));
+    // Next index, last axis fastest.
+    std::size_t a = axes.size();
+    while (a > 0 && ++index[a - 1] == axes[a - 1].values.size()) index[--a] = 0;
+    if (a == 0) break;
+  }
 }
 
 }  // namespace
@@ -399,7 +397,18 @@ std::vector<const TaskSpec*> TaskFile::suite(const std::string& name) const {
   return out;
 }
 
-TaskFile parse_task_file(const std::string& text, const std::string& path, const std::vector<std::string>& overrides) {
+std::vector<const RunPoint*> TaskFile::runs(const std::string& name) const {
+  std::vector<const RunPoint*> out;
+  for (const TaskSpec* t : suite(name)) {
+    const auto it = points.find(t->name);
+    if (it == points.end()) throw Error(fmt::format("{}: task '{}' has no runs", path, t->name));
+    for (const auto& p : it->second) out.push_back(&p);
+  }
+  return out;
+}
+
+TaskFile parse_task_file(const std::string& text, const std::string& path, const std::vector<std::string>& overrides,
+                         int seeds) {
   Validator v(path);
   YAML::Node root;
   try {
@@ -412,19 +421,10 @@ TaskFile parse_task_file(const std::string& text, const std::string& path, const
     const auto eq = o.find('=');
     if (eq == std::string::npos || eq == 0)
       throw TaskFileError({InputError("--set", 0, 0, o, "expected key.path=value, e.g. model.d_model=64")});
-    std::vector<std::string> keys;
-    std::stringstream ks(o.substr(0, eq));
-    for (std::string k; std::getline(ks, k, '.');) keys.push_back(k);
+    const auto keys = split_dotted(o.substr(0, eq));
     const YAML::Node value = YAML::Load(o.substr(eq + 1));
     if (root.IsMap() && root["tasks"] && root["tasks"].IsMap())
-      for (auto kv : root["tasks"]) {
-        YAML::Node cur = kv.second;
-        for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
-          if (!cur[keys[i]] || !cur[keys[i]].IsMap()) cur[keys[i]] = YAML::Node(YAML::NodeType::Map);
-          cur.reset(cur[keys[i]]);
-        }
-        cur[keys.back()] = value;
-      }
+      for (auto kv : root["tasks"]) set_path(kv.second, keys, value);
   }
   TaskFile file;
   file.path = path;
@@ -438,7 +438,7 @@ TaskFile parse_task_file(const std::string& text, const std::string& path, const
   if (!tasks || !tasks.IsMap()) {
     v.problem(tasks ? tasks : root, "tasks", "expected a mapping from task names to tasks");
   } else {
-    for (const auto& kv : tasks) parse_task(v, kv.first, kv.second, defaults, file);
+    for (const auto& kv : tasks) parse_task_points(v, kv.first, kv.second, defaults, seeds, file);
   }
   if (const YAML::Node suites = root["suites"]) {
     if (!suites.IsMap()) {
@@ -463,16 +463,23 @@ TaskFile parse_task_file(const std::string& text, const std::string& path, const
       }
     }
   }
-  if (!v.problems().empty()) throw TaskFileError(v.problems());
+  if (!v.problems().empty()) {
+    // Sweep points repeat their task's problems: report each once.
+    std::vector<InputError> unique;
+    std::set<std::string> seen;
+    for (const auto& p : v.problems())
+      if (seen.insert(p.what()).second) unique.push_back(p);
+    throw TaskFileError(std::move(unique));
+  }
   return file;
 }
 
-TaskFile load_task_file(const std::string& path, const std::vector<std::string>& overrides) {
+TaskFile load_task_file(const std::string& path, const std::vector<std::string>& overrides, int seeds) {
   std::ifstream in(path);
   if (!in) throw TaskFileError({InputError(path, 0, 0, "", "cannot open file")});
   std::stringstream ss;
   ss << in.rdbuf();
-  return parse_task_file(ss.str(), path, overrides);
+  return parse_task_file(ss.str(), path, overrides, seeds);
 }
 
 }  // namespace saturn

@@ -23,9 +23,14 @@ class TaskFileError : public Error {
 
 // Reads, parses and validates a task file (languages are built to check their specs, and every
 // split must have at least one length with examples). Throws TaskFileError listing every problem.
-// `overrides` ("model.d_model=64", ...) are set in every task before validation.
-TaskFile load_task_file(const std::string& path, const std::vector<std::string>& overrides = {});
+// `overrides` ("model.d_model=64", ...) are set in every task before validation. `seeds` > 0
+// sweeps every task's `seed` over 1..seeds (replacing a `seed` axis of its sweep).
+//
+// Sweeps: a task's `sweep:` maps config keys (dotted, e.g. optimizer.lr) to lists of values, or
+// to mappings from labels to values; every combination is one RunPoint (first key outermost).
+TaskFile load_task_file(const std::string& path, const std::vector<std::string>& overrides = {}, int seeds = 0);
 // Same, from text; `path` only names the source in messages.
-TaskFile parse_task_file(const std::string& text, const std::string& path, const std::vector<std::string>& overrides = {});
+TaskFile parse_task_file(const std::string& text, const std::string& path, const std::vector<std::string>& overrides = {},
+                         int seeds = 0);
 
 }  // namespace saturn

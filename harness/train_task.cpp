@@ -33,7 +33,11 @@ nlohmann::json train_task(const TaskSpec& task, const TrainTaskOptions& options)
   o.schedule.total = task.training.steps;
   o.seed = task.training.seed;
   o.log_every = task.training.log_every;
-  o.eval_every = task.training.eval_every;
+  o.eval_every = options.eval_every >= 0 ? options.eval_every : task.training.eval_every;
+  if (options.on_eval)
+    o.on_eval = [&](std::int64_t step, const std::vector<EvalScore>& scores) {
+      if (step < o.steps) options.on_eval(step, model, scores);
+    };
   o.checkpoint_every = task.training.checkpoint_every;
   o.out_dir = options.out;
   if (options.progress)
@@ -55,7 +59,7 @@ nlohmann::json train_task(const TaskSpec& task, const TrainTaskOptions& options)
   summary["examples_per_second"] = s.examples_per_second;
   summary["tokens_per_second"] = s.tokens_per_second;
   for (const auto& e : s.evals) summary["eval"][e.name] = {{"loss", e.loss}, {"accuracy", e.accuracy}, {"strings", e.strings}};
-  if (!options.out.empty()) write_file_atomic(options.out / "summary.json", summary.dump(2) + "\n");
+  if (!options.out.empty() && options.write_summary) write_file_atomic(options.out / "summary.json", summary.dump(2) + "\n");
   return summary;
 }
 

@@ -201,4 +201,12 @@ VerifyReport verify(const ModelWeights& model, const Language& language, const V
   return r;
 }
 
+const Counterexample* shortest_counterexample(const VerifyCounts& counts) {
+  const Counterexample* best = nullptr;
+  if (!counts.false_accept_examples.empty()) best = &counts.false_accept_examples.front();
+  if (!counts.false_reject_examples.empty() && (!best || counts.false_reject_examples.front() < *best))
+    best = &counts.false_reject_examples.front();
+  return best;
+}
+
 }  // namespace saturn

@@ -53,6 +53,9 @@ struct VerifyReport {
   bool exact() const { return exhaustive.errors() == 0 && sampled.errors() == 0; }
 };
 
+// The shortest counterexample of either kind (false accept or false reject), if any.
+const Counterexample* shortest_counterexample(const VerifyCounts& counts);
+
 // Throws saturn::Error when the model's tokens do not start with the language's alphabet.
 VerifyReport verify(const ModelWeights& model, const Language& language, const VerifyOptions& options);
 

@@ -1,0 +1,193 @@
+// The `language` kind: train a transformer on a formal-language task, then evaluate it per length
+// bin in every mode of `analysis:` (softmax with the training code in float; other modes with the
+// double-precision simulator), analyse its heads, verify it exhaustively, fit its norm growth and
+// track how often the saturated network already decides like the trained one.
+//
+// Files in the run folder besides the trainer's (metrics.jsonl, checkpoint/, model/):
+//   heads.json       analysis.heads: per layer and head, kind and support-size histogram
+//   saturation.jsonl analysis.saturation_every: {step, param_norm, agreement} per evaluation
+//   verify.json      analysis.verify_length: per mode, counts and shortest counterexamples
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "core/atomic_file.h"
+#include "core/parallel.h"
+#include "harness/dataset.h"
+#include "harness/experiment.h"
+#include "harness/power_law_fit.h"
+#include "harness/task_kinds.h"
+#include "harness/train_task.h"
+#include "languages/registry.h"
+#include "saturated_transformer/evaluator.h"
+#include "saturated_transformer/head_analysis.h"
+#include "saturated_transformer/verifier.h"
+#include "transformer/metrics.h"
+
+namespace saturn {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Decisions of `ev` on every word, in parallel (one result slot per word: thread-count independent).
+std::vector<char> decisions(const Evaluator& ev, const std::vector<Example>& examples, std::size_t n) {
+  std::vector<char> out(n);
+  parallel_chunks(0, n, 16, [&](std::size_t lo, std::size_t hi) {
+    for (std::size_t i = lo; i < hi; ++i) out[i] = ev.accepts(examples[i].word);
+  });
+  return out;
+}
+
+// Fraction of the first n examples that saturated attention decides like softmax attention.
+double saturated_agreement(const ModelWeights& w, const std::vector<Example>& examples, std::size_t n) {
+  if (n == 0) return 1.0;
+  const auto soft = decisions(Evaluator(w, EvalMode::softmax()), examples, n);
+  const auto sat = decisions(Evaluator(w, EvalMode::saturated()), examples, n);
+  long same = 0;
+  for (std::size_t i = 0; i < n; ++i) same += soft[i] == sat[i];
+  return static_cast<double>(same) / static_cast<double>(n);
+}
+
+// (step, param_norm) of every metrics line of a run's metrics.jsonl.
+std::pair<std::vector<double>, std::vector<double>> norm_trace(const fs::path& metrics) {
+  std::vector<double> steps, norms;
+  std::ifstream in(metrics);
+  for (std::string line; std::getline(in, line);) {
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.contains("param_norm")) continue;
+    steps.push_back(j["step"].get<double>());
+    norms.push_back(j["param_norm"].get<double>());
+  }
+  return {steps, norms};
+}
+
+class LanguageKind final : public TaskKind {
+ public:
+  explicit LanguageKind(TaskSpec t) : t_(std::move(t)) { t_.runner = nullptr; }
+  const char* kind() const override { return "language"; }
+  std::uint64_t seed() const override { return t_.seed; }
+
+  RunOutput run(const RunContext& ctx) const override {
+    const auto lang = make_language(t_.language);
+    const auto splits = make_task_splits(*lang, t_);
+    const auto& a = t_.analysis;
+    const Split& probe = splits.size() > 1 ? splits[1] : splits[0];
+    const std::size_t n_probe = std::min<std::size_t>(probe.examples.size(), static_cast<std::size_t>(a.saturation_strings));
+
+    // Training, with the saturation agreement at every evaluation.
+    nlohmann::ordered_json sat_trace = nlohmann::ordered_json::array();
+    TrainTaskOptions to{ctx.dir, ctx.threads, ctx.progress, false, -1, nullptr};
+    if (a.saturation_every > 0) {
+      to.eval_every = a.saturation_every;
+      to.on_eval = [&](std::int64_t step, const Model<float>& m, const std::vector<EvalScore>& scores) {
+        sat_trace.push_back(agreement_point(step, m, probe, n_probe, scores));
+      };
+    }
+    const auto summary = train_task(t_, to);
+    const ModelWeights weights = load_model_weights(ctx.dir / "model");
+
+    RunOutput out;
+    // softmax: the training code's own evaluation (float), with its loss.
+    for (std::size_t i = 0; i < splits.size(); ++i) {
+      const auto& e = summary["eval"][splits[i].name];
+      out.rows.push_back({"softmax", splits[i].name, e["strings"].get<int>(), e["accuracy"].get<double>(),
+                          e["loss"].get<double>()});
+    }
+    // Other modes: the simulator's decisions against the oracle labels.
+    for (const auto& mode : a.modes) {
+      if (mode == "softmax") continue;
+      const Evaluator ev(weights, EvalMode::parse(mode));
+      for (const auto& split : splits) {
+        const auto d = decisions(ev, split.examples, split.examples.size());
+        long correct = 0;
+        for (std::size_t i = 0; i < d.size(); ++i) correct += (d[i] != 0) == split.examples[i].member;
+        out.rows.push_back({mode, split.name, static_cast<int>(d.size()),
+                            d.empty() ? 0.0 : static_cast<double>(correct) / static_cast<double>(d.size()),
+                            std::numeric_limits<double>::quiet_NaN()});
+      }
+    }
+    out.scalars.emplace_back("final_loss", summary["final_loss"].get<double>());
+
+    // Norm growth: norm(t) = a t^gamma over the logged steps.
+    const auto [steps, norms] = norm_trace(ctx.dir / "metrics.jsonl");
+    if (!norms.empty()) out.scalars.emplace_back("param_norm", norms.back());
+    if (steps.size() >= 3) {
+      try {
+        const auto fit = fit_power_law(steps, norms);
+        out.scalars.emplace_back("norm_exponent", fit.gamma);
+        out.scalars.emplace_back("norm_exponent_low", fit.gamma_low);
+        out.scalars.emplace_back("norm_exponent_high", fit.gamma_high);
+        out.scalars.emplace_back("norm_fit_r2", fit.r2);
+        out.details["norm_fit"] = {{"a", fit.a}, {"gamma", fit.gamma}, {"gamma_low", fit.gamma_low},
+                                   {"gamma_high", fit.gamma_high}, {"r2", fit.r2}, {"points", fit.points}};
+      } catch (const Error&) {
+        // fewer than 3 positive points: no fit
+      }
+    }
+    if (a.saturation_every > 0) {
+      std::string lines;
+      for (const auto& p : sat_trace) lines += p.dump() + "\n";
+      write_file_atomic(ctx.dir / "saturation.jsonl", lines);
+      if (!sat_trace.empty()) out.scalars.emplace_back("saturation_agreement_last_eval", sat_trace.back()["agreement"].get<double>());
+    }
+    // Final agreement of saturated with the trained (softmax) decisions.
+    out.scalars.emplace_back("saturation_agreement", saturated_agreement(weights, probe.examples, n_probe));
+
+    if (a.heads) {
+      std::vector<Word> words;
+      for (std::size_t i = 0; i < n_probe; ++i) words.push_back(probe.examples[i].word);
+      nlohmann::ordered_json heads = nlohmann::ordered_json::array();
+      for (const auto& h : analyse_heads(weights, words))
+        heads.push_back({{"layer", h.layer}, {"head", h.head}, {"kind", h.kind}, {"mean_support", h.mean_support},
+                         {"split_probability", h.split_probability}, {"mean_entropy", h.mean_entropy},
+                         {"support_histogram", h.support_histogram}});
+      write_file_atomic(ctx.dir / "heads.json", heads.dump(1) + "\n");
+      out.details["heads"] = heads;
+    }
+
+    if (a.verify_length > 0) {
+      const int max_length = std::min(a.verify_length, weights.config.max_len - 1);
+      nlohmann::ordered_json vj = nlohmann::ordered_json::object();
+      for (const auto& mode : a.modes) {
+        VerifyOptions vo;
+        vo.max_length = max_length;
+        vo.min_length = std::min(t_.train.lengths.lo, max_length);
+        vo.mode = EvalMode::parse(mode);
+        const auto r = verify(weights, *lang, vo);
+        const auto* ce = shortest_counterexample(r.exhaustive);
+        vj[mode] = {{"max_length", max_length}, {"checked", r.exhaustive.checked},
+                    {"false_accepts", r.exhaustive.false_accepts}, {"false_rejects", r.exhaustive.false_rejects},
+                    {"counterexample", ce ? (ce->word.empty() ? "ε" : ce->word) : ""}};
+        out.scalars.emplace_back("exact_" + mode, r.exact() ? 1.0 : 0.0);
+        out.scalars.emplace_back("verified_length", max_length);
+      }
+      write_file_atomic(ctx.dir / "verify.json", vj.dump(1) + "\n");
+      out.details["verify"] = vj;
+    }
+    out.details["training"] = {{"steps", summary["steps"]}, {"seconds", summary["seconds"]},
+                               {"examples_per_second", summary["examples_per_second"]},
+                               {"parameters", summary["parameters"]}, {"model", summary["model"]}};
+    return out;
+  }
+
+ private:
+  nlohmann::ordered_json agreement_point(std::int64_t step, const Model<float>& m, const Split& probe, std::size_t n,
+                                         const std::vector<EvalScore>& scores) const {
+    double norm = 0;
+    group_norms(m.table, m.params.data(), &norm);
+    nlohmann::ordered_json j{{"step", step}, {"param_norm", norm},
+                             {"agreement", saturated_agreement(to_weights(m.config, m.table, m.params.data()), probe.examples, n)}};
+    for (const auto& s : scores) j["accuracy"][s.name] = s.accuracy;
+    return j;
+  }
+
+  TaskSpec t_;
+};
+
+}  // namespace
+
+std::shared_ptr<const TaskKind> make_language_kind(const TaskSpec& task) { return std::make_shared<LanguageKind>(task); }
+
+}  // namespace saturn

@@ -1,0 +1,14 @@
+#include "harness/task_kinds.h"
+
+namespace saturn {
+
+const char* task_kind_names() { return "language"; }
+
+std::shared_ptr<const TaskKind> parse_task_kind(const std::string& kind, Validator& v, const YAML::Node& node,
+                                                const std::string& field) {
+  v.problem(node["kind"] ? node["kind"] : node, field + ".kind",
+            fmt::format("'{}' is not a task kind ({})", kind, task_kind_names()));
+  return nullptr;
+}
+
+}  // namespace saturn

@@ -1,0 +1,117 @@
+// Validating YAML input with located messages: the one place that turns YAML nodes into
+// settings for tasks.yaml and its experiment kinds (harness/*_kind.cpp).
+//
+// Problems are collected, not thrown one by one; each becomes an InputError
+// "file:line:col: field 'a.b': reason".
+#pragma once
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <initializer_list>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+#include "harness/length_range.h"
+#include "harness/task.h"
+
+namespace saturn {
+
+// Collects problems while walking the YAML tree.
+class Validator {
+ public:
+  explicit Validator(std::string path) : path_(std::move(path)) {}
+
+  void problem(const YAML::Node& at, const std::string& field, const std::string& reason) {
+    auto m = at.Mark();
+    if (m.is_null()) m = fallback_;  // e.g. a node a sweep or --set created
+    problems_.emplace_back(path_, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, field, reason);
+  }
+  // Where problems at nodes without a position are reported.
+  void set_fallback(const YAML::Mark& m) { fallback_ = m; }
+  const std::vector<InputError>& problems() const { return problems_; }
+  const std::string& path() const { return path_; }
+
+  // Checks that `node` is a map whose keys are all in `known`.
+  bool expect_map(const YAML::Node& node, const std::string& field, std::initializer_list<const char*> known) {
+    if (!node.IsMap()) {
+      problem(node, field, "expected a mapping");
+      return false;
+    }
+    for (const auto& kv : node) {
+      const auto key = kv.first.as<std::string>();
+      bool ok = false;
+      for (const char* k : known) ok = ok || key == k;
+      if (!ok) {
+        std::string list;
+        for (const char* k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+        problem(kv.first, field.empty() ? key : field + "." + key, fmt::format("unknown key (expected one of: {})", list));
+      }
+    }
+    return true;
+  }
+
+  template <class T>
+  bool scalar(const YAML::Node& node, const std::string& field, T& out, const char* what) {
+    if (!node.IsScalar()) {
+      problem(node, field, fmt::format("expected {}", what));
+      return false;
+    }
+    try {
+      out = node.as<T>();
+      return true;
+    } catch (const YAML::Exception&) {
+      problem(node, field, fmt::format("'{}' is not {}", node.Scalar(), what));
+      return false;
+    }
+  }
+
+  bool range(const YAML::Node& node, const std::string& field, LengthRange& out) {
+    try {
+      if (node.IsSequence() && node.size() == 2) {
+        out = parse_length_range(fmt::format("{}..{}", node[0].as<std::string>(), node[1].as<std::string>()));
+      } else if (node.IsScalar()) {
+        out = parse_length_range(node.Scalar());
+      } else {
+        problem(node, field, "expected a length range such as 2..50");
+        return false;
+      }
+      return true;
+    } catch (const Error& e) {
+      problem(node, field, e.what());
+      return false;
+    }
+  }
+
+ private:
+  std::string path_;
+  std::vector<InputError> problems_;
+  YAML::Mark fallback_ = YAML::Mark::null_mark();
+};
+
+template <class E>
+bool parse_choice(Validator& v, const YAML::Node& n, const std::string& field, E& out,
+                  std::initializer_list<std::pair<const char*, E>> options) {
+  std::string s;
+  if (!v.scalar(n, field, s, "a name")) return false;
+  for (const auto& [name, value] : options)
+    if (s == name) return out = value, true;
+  std::string list;
+  for (const auto& [name, _] : options) list += (list.empty() ? "" : ", ") + std::string(name);
+  v.problem(n, field, fmt::format("'{}' is not one of {}", s, list));
+  return false;
+}
+
+template <class T>
+void positive(Validator& v, const YAML::Node& n, const std::string& field, T& out) {
+  if (v.scalar(n, field, out, "a number") && !(out > 0)) v.problem(n, field, "must be positive");
+}
+
+// The `model:`, `optimizer:` and `training:` sections (every key optional; set on top of `out`).
+void parse_model(Validator& v, const YAML::Node& node, const std::string& field, ModelSpec& out);
+void parse_optimizer(Validator& v, const YAML::Node& node, const std::string& field, OptimizerOptions& out);
+void parse_training(Validator& v, const YAML::Node& node, const std::string& field, TrainingSpec& out);
+
+}  // namespace saturn
