@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/plot.h"
 #include "harness/task.h"
 
 namespace saturn {
@@ -29,7 +30,7 @@ std::string report_section_language(const std::vector<RunRecord>& runs);
 std::string html_escape(const std::string& s);
 std::string html_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
 // A plot as an inline figure; a note instead when plotting is unavailable or fails.
-std::string html_figure(const struct Plot& plot, const std::string& caption = "");
+std::string html_figure(const Plot& plot, const std::string& caption = "");
 
 // Writes `out/report.html` (atomically) for a suite's runs.
 void write_report(const std::string& suite, const std::vector<RunRecord>& runs, const std::filesystem::path& out);
