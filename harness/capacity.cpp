@@ -36,12 +36,8 @@ std::vector<CapacityRow> capacity_table(const std::vector<const TaskSpec*>& task
       sets.push_back(std::move(s));
     }
     // The longest length whose whole ball of strings fits the budget.
-    const int sigma = lang->alphabet().size();
-    int max_length = 0;
-    double total = 1;
-    const int longest = std::min(weights.config.max_len - 1, kMaxVerifyLength);
-    while (max_length < longest && total + std::pow(sigma, max_length + 1) <= static_cast<double>(o.verify_budget))
-      total += std::pow(sigma, ++max_length);
+    const int max_length = max_length_within(static_cast<int>(lang->alphabet().size()), o.verify_budget,
+                                             std::min(weights.config.max_len - 1, kMaxVerifyLength));
     SaturationOptions so;
     so.max_power = 0;  // accuracies only
     const auto study = saturation_study(weights, lang->alphabet(), sets, so);

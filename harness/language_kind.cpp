@@ -148,7 +148,8 @@ class LanguageKind final : public TaskKind {
     }
 
     if (a.verify_length > 0) {
-      const int max_length = std::min(a.verify_length, weights.config.max_len - 1);
+      const int max_length = max_length_within(static_cast<int>(lang->alphabet().size()), a.verify_budget,
+                                               std::min(a.verify_length, weights.config.max_len - 1));
       nlohmann::ordered_json vj = nlohmann::ordered_json::object();
       for (const auto& mode : a.modes) {
         VerifyOptions vo;

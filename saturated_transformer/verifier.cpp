@@ -1,5 +1,7 @@
 #include "saturated_transformer/verifier.h"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -207,6 +209,14 @@ const Counterexample* shortest_counterexample(const VerifyCounts& counts) {
   if (!counts.false_reject_examples.empty() && (!best || counts.false_reject_examples.front() < *best))
     best = &counts.false_reject_examples.front();
   return best;
+}
+
+int max_length_within(int alphabet_size, std::uint64_t budget, int cap) {
+  int n = 0;
+  double total = 1;
+  while (n < cap && total + std::pow(static_cast<double>(alphabet_size), n + 1) <= static_cast<double>(budget))
+    total += std::pow(static_cast<double>(alphabet_size), ++n);
+  return n;
 }
 
 }  // namespace saturn

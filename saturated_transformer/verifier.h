@@ -53,6 +53,10 @@ struct VerifyReport {
   bool exact() const { return exhaustive.errors() == 0 && sampled.errors() == 0; }
 };
 
+// The longest length n <= cap such that every word of length <= n over `alphabet_size` symbols
+// (1 + k + ... + k^n of them) fits in `budget` words.
+int max_length_within(int alphabet_size, std::uint64_t budget, int cap);
+
 // The shortest counterexample of either kind (false accept or false reject), if any.
 const Counterexample* shortest_counterexample(const VerifyCounts& counts);
 
