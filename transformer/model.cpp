@@ -45,8 +45,28 @@ void check_targets(const ModelConfig& c, const Batch& b) {
     throw Error(fmt::format("batch has {} labels for {} strings", b.labels.size(), B));
   if (c.head == HeadKind::next_symbols && b.targets.size() != N * static_cast<std::size_t>(c.n_outputs))
     throw Error(fmt::format("batch has {} next-symbol targets, expected {} tokens x {} outputs", b.targets.size(), N, c.n_outputs));
-  if (c.head == HeadKind::lm && b.next_tokens.size() != N)
-    throw Error(fmt::format("batch has {} next tokens for {} tokens", b.next_tokens.size(), N));
+  if (c.head == HeadKind::lm) {
+    if (b.next_tokens.size() != N)
+      throw Error(fmt::format("batch has {} next tokens for {} tokens", b.next_tokens.size(), N));
+    // Ignored targets (-1): no loss there; each string needs at least one counted position.
+    for (std::size_t i = 0; i < B; ++i) {
+      int counted = 0;
+      for (int r = b.offsets[i]; r < b.offsets[i + 1]; ++r) {
+        const int t = b.next_tokens[static_cast<std::size_t>(r)];
+        if (t < -1 || t >= c.n_outputs)
+          throw Error(fmt::format("next token {} at position {} is neither -1 (ignored) nor an output id (< {})", t, r, c.n_outputs));
+        counted += t >= 0;
+      }
+      if (counted == 0) throw Error(fmt::format("string {} has no counted position (every next token is -1)", i));
+    }
+  }
+}
+
+// lm head: positions of string [r0, r0 + T) whose target counts (next token >= 0).
+long counted_positions(const Batch& b, long r0, long T) {
+  long n = 0;
+  for (long r = r0; r < r0 + T; ++r) n += b.next_tokens[static_cast<std::size_t>(r)] >= 0;
+  return n;
 }
 
 template <class S>
@@ -226,13 +246,14 @@ StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, const
             }
           } else {
             const int target = batch.next_tokens[static_cast<std::size_t>(r)];
+            if (target < 0) continue;  // ignored position
             Eigen::Index best = 0;
             const S mx = logits.row(r).maxCoeff(&best);
             loss += mx + std::log((logits.row(r).array() - mx).exp().sum()) - logits(r, target);
             all = all && best == target;
           }
         }
-        ws.string_loss[i] = loss / static_cast<S>(c.head == HeadKind::next_symbols ? T * O : T);
+        ws.string_loss[i] = loss / static_cast<S>(c.head == HeadKind::next_symbols ? T * O : counted_positions(batch, r0, T));
         correct[i] = all;
       }
     });
@@ -291,17 +312,23 @@ void backward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, S* grads)
     parallel_chunks(0, static_cast<std::size_t>(B), kGrainStrings, [&](std::size_t lo, std::size_t hi) {
       for (std::size_t i = lo; i < hi; ++i) {
         const long r0 = batch.offsets[i], T = batch.offsets[i + 1] - r0;
+        const long counted = c.head == HeadKind::lm ? counted_positions(batch, r0, T) : T;
         for (long r = r0; r < r0 + T; ++r) {
           if (c.head == HeadKind::next_symbols) {
             const S scale = inv_b / static_cast<S>(T * O);
             for (long o = 0; o < O; ++o)
               dlog(r, o) = alpha * scale * (sigmoid(logits(r, o)) - batch.targets[static_cast<std::size_t>(r * O + o)]);
           } else {
-            const S scale = inv_b / static_cast<S>(T);
+            const int target = batch.next_tokens[static_cast<std::size_t>(r)];
+            if (target < 0) {  // ignored position
+              dlog.row(r).setZero();
+              continue;
+            }
+            const S scale = inv_b / static_cast<S>(counted);
             const S mx = logits.row(r).maxCoeff();
             dlog.row(r) = (logits.row(r).array() - mx).exp();
             dlog.row(r) /= dlog.row(r).sum();
-            dlog(r, batch.next_tokens[static_cast<std::size_t>(r)]) -= S(1);
+            dlog(r, target) -= S(1);
             dlog.row(r) *= alpha * scale;
           }
         }
@@ -338,8 +365,7 @@ void backward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, S* grads)
     dact.setZero();
     linear_backward<S>(a.act.topRows(N), m.param(p + "ffn.fc2.weight"), dx, dact, g(p + "ffn.fc2.weight"), g(p + "ffn.fc2.bias"));
     auto dfc = ws.dff2.topRows(N);  // d(loss)/d(fc1 pre-activation)
-    dfc.setZero();
-    activation_backward<S>(c.activation, a.fc1.topRows(N), dact, dfc);
+    activation_backward<S>(c.activation, a.fc1.topRows(N), dact, dfc, /*accumulate=*/false);
     if (!post && uses_ln2(c)) {
       auto dm = ws.datt.topRows(N);
       dm.setZero();
