@@ -25,6 +25,8 @@ struct RunRecord {
 
 // HTML of one kind's section (headings, tables, inline SVG plots) for its runs, in suite order.
 std::string report_section_language(const std::vector<RunRecord>& runs);
+// Scan and snap (harness/scan_snap_report.cpp): attention over training, final entropy and freeze step vs rate ratio.
+std::string report_section_scan_snap(const std::vector<RunRecord>& runs);
 
 // Small HTML helpers shared by the sections.
 std::string html_escape(const std::string& s);
