@@ -1,12 +1,23 @@
 #include "transformer/layers/linear.h"
 
+#include <algorithm>
+
 #include "core/parallel.h"
 
 namespace saturn {
 
 namespace {
-constexpr std::size_t kGrainRows = 64;        // activation rows per task
-constexpr std::size_t kGrainWeightRows = 16;  // weight-gradient rows per task
+// Each task is one Eigen GEMM that packs its whole weight operand (forward, dx) or its whole
+// activation operand (dW) again, so tasks are kept large: 128..256 activation rows, and the weight
+// gradient in kWeightTasks slices of output rows. Both depend only on the shapes, never on the
+// number of threads.
+constexpr std::size_t kGrainRows = 256;        // activation rows per task (at most)
+constexpr std::size_t kWeightTasks = 4;        // weight-gradient tasks per GEMM
+constexpr std::size_t kMinWeightRows = 16;     // ... each of at least this many output rows
+
+std::size_t weight_grain(long out) {
+  return std::max(kMinWeightRows, (static_cast<std::size_t>(out) + kWeightTasks - 1) / kWeightTasks);
+}
 }  // namespace
 
 template <class S>
@@ -30,7 +41,7 @@ void linear_backward(const CMatRef<S>& x, const S* w, const CMatRef<S>& dy, MatR
     dx.middleRows(static_cast<long>(lo), rows).noalias() += dy.middleRows(static_cast<long>(lo), rows) * W;
   });
   MatMap<S> dW(dw, out, in);
-  parallel_chunks(0, static_cast<std::size_t>(out), kGrainWeightRows, [&](std::size_t lo, std::size_t hi) {
+  parallel_chunks(0, static_cast<std::size_t>(out), weight_grain(out), [&](std::size_t lo, std::size_t hi) {
     const auto rows = static_cast<long>(hi - lo);
     dW.middleRows(static_cast<long>(lo), rows).noalias() += dy.middleCols(static_cast<long>(lo), rows).transpose() * x;
     if (db) {  // rows summed in order by an explicit loop: no dependence on Eigen's reduction strategy
