@@ -48,7 +48,7 @@ struct MpiSession {
 #endif
 
 int run_command(const RunArgs& a) {
-  const auto file = load_task_file(a.tasks, a.set, a.seeds);
+  const auto file = load_task_file(a.tasks, a.set, a.seeds, a.suite);
   const auto runs = file.runs(a.suite);
   MpiSession mpi;
   SuiteOptions o;
@@ -90,7 +90,7 @@ int run_command(const RunArgs& a) {
 }
 
 int survey_command(const RunArgs& a) {
-  const auto file = load_task_file(a.tasks, a.set);
+  const auto file = load_task_file(a.tasks, a.set, 0, a.suite);
   fmt::print("{:<16} {:<22} {:>3} {:>12} {:>24} {:>9} {:>22}\n", "task", "language", "|S|", "train lens",
              "members at longest", "train", "test bins");
   for (const TaskSpec* t : file.suite(a.suite)) {
@@ -116,7 +116,7 @@ void register_run(CLI::App& app, Action& action) {
   cmd->add_option("-o,--out", a.out, "output folder (default runs/SUITE)");
   cmd->add_option("-j,--threads", a.threads, "worker threads per run (default: all cores)");
   cmd->add_option("--seeds", a.seeds, "run every task with seeds 1..N (a sweep over `seed`)");
-  cmd->add_option("--set", a.set, "override a key in every task, e.g. --set training.steps=100 (repeatable)");
+  cmd->add_option("--set", a.set, "override a key in every task of the suite, e.g. --set training.steps=100 (repeatable)");
   cmd->add_option("--shard", a.shard, "run only slice I of N (I/N, 0-based), e.g. for Slurm job arrays");
   cmd->add_flag("--list", a.list, "print the run ids (of the shard) and exit");
   cmd->add_flag("--report-only", a.report_only, "run nothing: collect complete runs, write results.csv and report.html");

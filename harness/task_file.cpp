@@ -317,7 +317,7 @@ YAML::Node resolve_with_defaults(const YAML::Node& node, const YAML::Node& defau
 
 // Parses a task and every point of its sweep (with `seeds` > 0: also a sweep of `seed` over 1..seeds).
 void parse_task_points(Validator& v, const YAML::Node& key, const YAML::Node& node, const YAML::Node& defaults, int seeds,
-                       TaskFile& file) {
+                       bool expand, TaskFile& file) {
   const std::string name = key.as<std::string>();
   const int line = key.Mark().line + 1;
   v.set_fallback(key.Mark());
@@ -341,6 +341,7 @@ void parse_task_points(Validator& v, const YAML::Node& key, const YAML::Node& no
     return;  // the points would repeat the same problems
   }
   file.tasks.push_back(base);
+  if (!expand) return;
   std::vector<RunPoint>& points = file.points[name];
   std::vector<std::size_t> index(axes.size(), 0);
   while (true) {
@@ -409,7 +410,7 @@ std::vector<const RunPoint*> TaskFile::runs(const std::string& name) const {
 }
 
 TaskFile parse_task_file(const std::string& text, const std::string& path, const std::vector<std::string>& overrides,
-                         int seeds) {
+                         int seeds, const std::string& suite) {
   Validator v(path);
   YAML::Node root;
   try {
@@ -424,8 +425,13 @@ TaskFile parse_task_file(const std::string& text, const std::string& path, const
       throw TaskFileError({InputError("--set", 0, 0, o, "expected key.path=value, e.g. model.d_model=64")});
     const auto keys = split_dotted(o.substr(0, eq));
     const YAML::Node value = YAML::Load(o.substr(eq + 1));
+    std::set<std::string> only;  // the suite's tasks, when a suite is named
+    if (!suite.empty() && root.IsMap() && root["suites"] && root["suites"][suite] && root["suites"][suite].IsSequence())
+      for (const auto& item : root["suites"][suite])
+        if (item.IsScalar()) only.insert(item.Scalar());
     if (root.IsMap() && root["tasks"] && root["tasks"].IsMap())
-      for (auto kv : root["tasks"]) set_path(kv.second, keys, value);
+      for (auto kv : root["tasks"])
+        if (suite.empty() || only.count(kv.first.as<std::string>())) set_path(kv.second, keys, value);
   }
   TaskFile file;
   file.path = path;
@@ -434,12 +440,21 @@ TaskFile parse_task_file(const std::string& text, const std::string& path, const
   const YAML::Node defaults = root["defaults"];
   if (defaults) v.expect_map(defaults, "defaults",
                              {"language", "objective", "train", "test", "negatives", "positive_fraction", "seed", "model",
-                              "optimizer", "training"});
+                              "optimizer", "training", "analysis"});
   const YAML::Node tasks = root["tasks"];
   if (!tasks || !tasks.IsMap()) {
     v.problem(tasks ? tasks : root, "tasks", "expected a mapping from task names to tasks");
   } else {
-    for (const auto& kv : tasks) parse_task_points(v, kv.first, kv.second, defaults, seeds, file);
+    // Sweep points only for the named suite's tasks (expanding big grids costs time), else all.
+    std::set<std::string> wanted;
+    const YAML::Node suites = root["suites"];
+    if (!suite.empty() && suites && suites.IsMap() && suites[suite] && suites[suite].IsSequence())
+      for (const auto& item : suites[suite])
+        if (item.IsScalar()) wanted.insert(item.Scalar());
+    for (const auto& kv : tasks) {
+      const bool expand = wanted.empty() || wanted.count(kv.first.as<std::string>()) > 0;
+      parse_task_points(v, kv.first, kv.second, defaults, expand ? seeds : 0, expand, file);
+    }
   }
   if (const YAML::Node suites = root["suites"]) {
     if (!suites.IsMap()) {
@@ -475,12 +490,13 @@ TaskFile parse_task_file(const std::string& text, const std::string& path, const
   return file;
 }
 
-TaskFile load_task_file(const std::string& path, const std::vector<std::string>& overrides, int seeds) {
+TaskFile load_task_file(const std::string& path, const std::vector<std::string>& overrides, int seeds,
+                        const std::string& suite) {
   std::ifstream in(path);
   if (!in) throw TaskFileError({InputError(path, 0, 0, "", "cannot open file")});
   std::stringstream ss;
   ss << in.rdbuf();
-  return parse_task_file(ss.str(), path, overrides, seeds);
+  return parse_task_file(ss.str(), path, overrides, seeds, suite);
 }
 
 }  // namespace saturn

@@ -23,14 +23,18 @@ class TaskFileError : public Error {
 
 // Reads, parses and validates a task file (languages are built to check their specs, and every
 // split must have at least one length with examples). Throws TaskFileError listing every problem.
-// `overrides` ("model.d_model=64", ...) are set in every task before validation. `seeds` > 0
-// sweeps every task's `seed` over 1..seeds (replacing a `seed` axis of its sweep).
+// `overrides` ("model.d_model=64", ...) are set in every task before validation (only in the
+// tasks of `suite` when one is named). `seeds` > 0 sweeps every task's `seed` over 1..seeds
+// (replacing a `seed` axis of its sweep).
 //
+// Sweep points are made for the tasks of `suite` (all tasks when empty); TaskFile::runs of another
+// suite then throws.
 // Sweeps: a task's `sweep:` maps config keys (dotted, e.g. optimizer.lr) to lists of values, or
 // to mappings from labels to values; every combination is one RunPoint (first key outermost).
-TaskFile load_task_file(const std::string& path, const std::vector<std::string>& overrides = {}, int seeds = 0);
+TaskFile load_task_file(const std::string& path, const std::vector<std::string>& overrides = {}, int seeds = 0,
+                        const std::string& suite = "");
 // Same, from text; `path` only names the source in messages.
 TaskFile parse_task_file(const std::string& text, const std::string& path, const std::vector<std::string>& overrides = {},
-                         int seeds = 0);
+                         int seeds = 0, const std::string& suite = "");
 
 }  // namespace saturn
