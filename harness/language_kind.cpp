@@ -63,6 +63,23 @@ std::pair<std::vector<double>, std::vector<double>> norm_trace(const fs::path& m
   return {steps, norms};
 }
 
+// Fits y = a t^gamma and records it as scalars NAME_exponent[_low|_high], NAME_fit_r2 and details
+// NAME_fit; nothing when fewer than 3 points are positive.
+void add_fit(RunOutput& out, const std::string& name, const std::vector<double>& t, const std::vector<double>& y) {
+  PowerLawFit fit;
+  try {
+    fit = fit_power_law(t, y);
+  } catch (const Error&) {
+    return;
+  }
+  out.scalars.emplace_back(name + "_exponent", fit.gamma);
+  out.scalars.emplace_back(name + "_exponent_low", fit.gamma_low);
+  out.scalars.emplace_back(name + "_exponent_high", fit.gamma_high);
+  out.scalars.emplace_back(name + "_fit_r2", fit.r2);
+  out.details[name + "_fit"] = {{"a", fit.a}, {"gamma", fit.gamma}, {"gamma_low", fit.gamma_low},
+                                {"gamma_high", fit.gamma_high}, {"r2", fit.r2}, {"points", fit.points}};
+}
+
 class LanguageKind final : public TaskKind {
  public:
   explicit LanguageKind(TaskSpec t) : t_(std::move(t)) { t_.runner = nullptr; }
@@ -110,22 +127,16 @@ class LanguageKind final : public TaskKind {
     }
     out.scalars.emplace_back("final_loss", summary["final_loss"].get<double>());
 
-    // Norm growth: norm(t) = a t^gamma over the logged steps.
+    // Norm growth: norm(t) = a t^gamma over the logged steps, and the growth since initialisation
+    // norm(t) - norm(0) = b t^delta (with a large initial norm, gamma alone says little).
     const auto [steps, norms] = norm_trace(ctx.dir / "metrics.jsonl");
+    const double norm0 = initial_norm(weights.config);
+    out.scalars.emplace_back("initial_param_norm", norm0);
     if (!norms.empty()) out.scalars.emplace_back("param_norm", norms.back());
-    if (steps.size() >= 3) {
-      try {
-        const auto fit = fit_power_law(steps, norms);
-        out.scalars.emplace_back("norm_exponent", fit.gamma);
-        out.scalars.emplace_back("norm_exponent_low", fit.gamma_low);
-        out.scalars.emplace_back("norm_exponent_high", fit.gamma_high);
-        out.scalars.emplace_back("norm_fit_r2", fit.r2);
-        out.details["norm_fit"] = {{"a", fit.a}, {"gamma", fit.gamma}, {"gamma_low", fit.gamma_low},
-                                   {"gamma_high", fit.gamma_high}, {"r2", fit.r2}, {"points", fit.points}};
-      } catch (const Error&) {
-        // fewer than 3 positive points: no fit
-      }
-    }
+    std::vector<double> growth;
+    for (double n : norms) growth.push_back(n - norm0);
+    add_fit(out, "norm", steps, norms);
+    add_fit(out, "norm_growth", steps, growth);
     if (a.saturation_every > 0) {
       std::string lines;
       for (const auto& p : sat_trace) lines += p.dump() + "\n";
@@ -182,6 +193,15 @@ class LanguageKind final : public TaskKind {
                              {"agreement", saturated_agreement(to_weights(m.config, m.table, m.params.data()), probe.examples, n)}};
     for (const auto& s : scores) j["accuracy"][s.name] = s.accuracy;
     return j;
+  }
+
+  // The parameter norm of the model as initialised (the trainer logs from the first step on).
+  double initial_norm(const ModelConfig& config) const {
+    Model<float> m(config);
+    m.init(t_.training.seed);
+    double norm = 0;
+    group_norms(m.table, m.params.data(), &norm);
+    return norm;
   }
 
   TaskSpec t_;

@@ -79,6 +79,15 @@ std::vector<nlohmann::json> read_jsonl(const fs::path& p) {
   return out;
 }
 
+// The line a t^gamma of a power-law fit over the given steps, titled with gamma and its interval.
+Series fitted_line(const nlohmann::json& fit, const std::vector<double>& steps) {
+  const double a = fit["a"].get<double>(), g = fit["gamma"].get<double>();
+  Series line{fmt::format("{:.3g} t^{:.3f} [{:.3f}, {:.3f}]", a, g, fit["gamma_low"].get<double>(), fit["gamma_high"].get<double>()),
+              {}, {}, "lines"};
+  for (double t : steps) line.x.push_back(t), line.y.push_back(a * std::pow(t, g));
+  return line;
+}
+
 }  // namespace
 
 std::string report_section_language(const std::vector<RunRecord>& runs) {
@@ -156,12 +165,17 @@ std::string report_section_language(const std::vector<RunRecord>& runs) {
       if (m.contains("param_norm") && m["step"].get<double>() > 0)
         norm.x.push_back(m["step"].get<double>()), norm.y.push_back(m["param_norm"].get<double>());
     if (norm.x.size() < 3) continue;
-    const auto& fit = res["norm_fit"];
-    const double a = fit["a"].get<double>(), g = fit["gamma"].get<double>();
-    Series line{fmt::format("{:.3g} t^{:.3f} [{:.3f}, {:.3f}]", a, g, fit["gamma_low"].get<double>(), fit["gamma_high"].get<double>()),
-                {}, {}, "lines"};
-    for (double t : norm.x) line.x.push_back(t), line.y.push_back(a * std::pow(t, g));
-    h += html_figure(Plot{fmt::format("{}: parameter norm", r.point->id), "step", "||theta||", true, true, {norm, line}, 480, 300, ""});
+    h += html_figure(Plot{fmt::format("{}: parameter norm", r.point->id), "step", "||theta||", true, true,
+                          {norm, fitted_line(res["norm_fit"], norm.x)}, 480, 300, ""});
+    if (res.contains("norm_growth_fit")) {
+      const double norm0 = number(r.summary["scalars"], "initial_param_norm");
+      Series growth{"||theta_t|| - ||theta_0||", {}, {}, "points"};
+      for (std::size_t i = 0; i < norm.x.size(); ++i)
+        if (norm.y[i] > norm0) growth.x.push_back(norm.x[i]), growth.y.push_back(norm.y[i] - norm0);
+      h += html_figure(Plot{fmt::format("{}: norm growth since initialisation", r.point->id), "step",
+                            "||theta_t|| - ||theta_0||", true, true, {growth, fitted_line(res["norm_growth_fit"], growth.x)},
+                            480, 300, ""});
+    }
     // Saturation agreement as the norm grows.
     const auto sat = read_jsonl(r.dir / "saturation.jsonl");
     if (!sat.empty()) {
