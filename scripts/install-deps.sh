@@ -5,6 +5,7 @@ PACKAGES=(
   build-essential cmake ninja-build git pkg-config
   libeigen3-dev libtbb-dev libboost-graph-dev libyaml-cpp-dev
   libgtest-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libfmt-dev
+  gnuplot-nox   # report.html plots
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
