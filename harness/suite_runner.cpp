@@ -55,12 +55,12 @@ nlohmann::ordered_json rows_json(const std::vector<ResultRow>& rows) {
   return arr;
 }
 
-// Sweep keys over all runs, in first-seen order.
+// Sweep keys over all runs, in first-seen order (not `seed`: it has its own column).
 std::vector<std::string> sweep_keys(const std::vector<RunRecord>& runs) {
   std::vector<std::string> keys;
   for (const auto& r : runs)
     for (const auto& [k, _] : r.point->params)
-      if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+      if (k != "seed" && std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
   return keys;
 }
 
