@@ -50,7 +50,7 @@ std::string render_svg(const Plot& p) {
     if (!s.x.empty()) used.push_back(&s);
   if (used.empty()) return "";
   TempDir tmp;
-  std::string script = fmt::format("set terminal svg size {},{} dynamic font 'sans,11' background '#ffffff'\n", p.width, p.height);
+  std::string script = fmt::format("set terminal svg size {},{} dynamic noenhanced font 'sans,11' background '#ffffff'\n", p.width, p.height);
   script += fmt::format("set output {}\n", quoted((tmp.path / "plot.svg").string()));
   script += fmt::format("set title {}\nset xlabel {}\nset ylabel {}\n", quoted(p.title), quoted(p.xlabel), quoted(p.ylabel));
   script += "set key outside right top\nset grid\n";

@@ -140,16 +140,23 @@ std::string report_section_language(const std::vector<RunRecord>& runs) {
     const auto& rs = by_task[task];
     Plot p{fmt::format("{}: accuracy vs length", task), "mean string length of the bin", "accuracy", false, false, {}, 480, 300,
            "set yrange [0:1.05]"};
-    std::map<std::string, Series> series;
+    // Mean over the task's runs (seeds, sweep points) per mode and split.
+    std::map<std::string, std::map<double, std::pair<double, int>>> sums;  // mode -> length -> (sum, n)
     for (const RunRecord* r : rs)
       for (const auto& row : r->summary["rows"]) {
-        const auto mode = row.value("mode", "");
-        auto& s = series[mode];
-        s.title = mode;
-        s.style = "linespoints";
-        s.x.push_back(split_midpoint(r->point->task, row.value("bin", "")));
-        s.y.push_back(number(row, "accuracy"));
+        const double x = split_midpoint(r->point->task, row.value("bin", "")), y = number(row, "accuracy");
+        if (!std::isfinite(x) || !std::isfinite(y)) continue;
+        auto& cell = sums[row.value("mode", "")][x];
+        cell.first += y;
+        cell.second += 1;
       }
+    std::map<std::string, Series> series;
+    for (const auto& [mode, cells] : sums) {
+      auto& s = series[mode];
+      s.title = rs.size() > 1 ? fmt::format("{} (mean of {} runs)", mode, rs.size()) : mode;
+      s.style = "linespoints";
+      for (const auto& [x, cell] : cells) s.x.push_back(x), s.y.push_back(cell.first / cell.second);
+    }
     for (auto& [_, s] : series) p.series.push_back(s);
     if (rs.size() == 1 && p.series.size() <= 1 && rs.front()->point->task.test_bins.empty()) continue;
     h += html_figure(p);
