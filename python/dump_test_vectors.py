@@ -29,6 +29,10 @@ CASES = {
     "v_mlp_lm": dict(layer_norm={"attn": "v", "mlp": True, "final": False}, head="lm", n_outputs=5, vocab=5,
                      tokens=["a", "b", "c", "<bos>", "<eos>"]),
     "nobias_scaled_readout": dict(attn_bias=False, readout_scale=1.7, ln_eps=0.0),
+    # grokking's set-up: lm head with only the last position counted (next token -1 elsewhere)
+    "grok_last_position_lm": dict(layer_norm={"attn": "qkv", "mlp": True, "final": False}, head="lm", n_outputs=5,
+                                  vocab=5, tokens=["a", "b", "c", "<bos>", "<eos>"], activation="relu",
+                                  attn_bias=False, ln_eps=0.0, readout_scale=1.25, ignore_all_but_last=True),
 }
 
 
@@ -36,6 +40,8 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     index = {}
     for n, (name, over) in enumerate(CASES.items()):
+        over = dict(over)
+        ignore_all_but_last = over.pop("ignore_all_but_last", False)
         cfg = dict(BASE, **over)
         torch.manual_seed(100 + n)
         model = SaturnModel(cfg)
@@ -50,7 +56,10 @@ def main():
             strings.append([cfg["bos_id"]] + w)
             labels.append(float(torch.randint(0, 2, (1,), generator=g)))
             targets.append(torch.randint(0, 2, (L + 1, cfg["n_outputs"]), generator=g).double().tolist())
-            next_tokens.append(w + [cfg["vocab"] - 1])
+            if ignore_all_but_last:
+                next_tokens.append([-1] * L + [int(torch.randint(0, cfg["vocab"], (1,), generator=g))])
+            else:
+                next_tokens.append(w + [cfg["vocab"] - 1])
         batch = dict(strings=strings, labels=labels, targets=targets, next_tokens=next_tokens)
         loss = model.loss(batch)
         loss.backward()

@@ -166,7 +166,8 @@ class SaturnModel(nn.Module):
                 y = torch.tensor(batch["targets"][i], dtype=out.dtype)
                 total = total + nn.functional.binary_cross_entropy_with_logits(out, y)
             else:
-                total = total + nn.functional.cross_entropy(out, torch.tensor(batch["next_tokens"][i]))
+                # -1 marks a position without a target (Saturn's ignored next token)
+                total = total + nn.functional.cross_entropy(out, torch.tensor(batch["next_tokens"][i]), ignore_index=-1)
         return total / len(batch["strings"])
 
 

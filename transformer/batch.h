@@ -13,7 +13,7 @@ struct Batch {
   std::vector<int> offsets;   // (B+1) string i = tokens[offsets[i] .. offsets[i+1])
   std::vector<float> labels;  // classify: (B) 1 = member
   std::vector<float> targets;  // next_symbols: (N, n_out) 0/1
-  std::vector<int> next_tokens;  // lm: (N) the token each position predicts
+  std::vector<int> next_tokens;  // lm: (N) the token each position predicts; -1: ignored (no loss there)
 
   int size() const { return static_cast<int>(offsets.size()) - 1; }
   int num_tokens() const { return static_cast<int>(tokens.size()); }

@@ -68,6 +68,9 @@ struct StepStats {
 // Forward pass over a batch; returns the mean loss (mean over strings of each string's loss).
 // The batch must carry the targets of the model's head (labels: B, targets: N * n_outputs,
 // next_tokens: N); otherwise saturn::Error. Non-softmax attention modes are forward only.
+// lm head: a next token of -1 is ignored (like PyTorch's ignore_index): a string's loss is the
+// mean over its counted positions, it is correct when every counted position is, and every
+// string needs at least one counted position.
 // Cost: O(N d (4 d + 2 F) L + sum_i T_i^2 d L + N d n_out).
 template <class S>
 StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, const AttentionMode& mode = {});
