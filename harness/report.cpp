@@ -242,7 +242,8 @@ void write_report(const std::string& suite, const std::vector<RunRecord>& runs, 
   std::map<std::string, std::vector<RunRecord>> by_kind;
   for (const auto& r : runs) by_kind[r.summary.value("kind", std::string("language"))].push_back(r);
   using Section = std::string (*)(const std::vector<RunRecord>&);
-  const std::vector<std::pair<const char*, Section>> sections{{"language", report_section_language}, {"scan_snap", report_section_scan_snap}};
+  const std::vector<std::pair<const char*, Section>> sections{{"language", report_section_language}, {"scan_snap", report_section_scan_snap},
+                                                              {"grokking", report_section_grokking}};
   for (const auto& [kind, section] : sections)
     if (by_kind.count(kind)) h += section(by_kind[kind]);
   h += "<p>Data: <a href=\"results.csv\">results.csv</a> (run × mode × bin), <a href=\"runs.csv\">runs.csv</a> (one row "

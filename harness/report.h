@@ -27,6 +27,8 @@ struct RunRecord {
 std::string report_section_language(const std::vector<RunRecord>& runs);
 // Scan and snap (harness/scan_snap_report.cpp): attention over training, final entropy and freeze step vs rate ratio.
 std::string report_section_scan_snap(const std::vector<RunRecord>& runs);
+// Grokking (harness/grokking_kind.cpp): steps to grok per LN placement x alpha, accuracy, entropy, ranks.
+std::string report_section_grokking(const std::vector<RunRecord>& runs);
 
 // Small HTML helpers shared by the sections.
 std::string html_escape(const std::string& s);

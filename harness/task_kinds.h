@@ -31,5 +31,6 @@ std::shared_ptr<const TaskKind> make_language_kind(const TaskSpec& task);
 
 // Parsers of the other kinds (harness/<kind>_kind.cpp).
 std::shared_ptr<const TaskKind> parse_scan_snap_task(Validator& v, const YAML::Node& node, const std::string& field);
+std::shared_ptr<const TaskKind> parse_grokking_task(Validator& v, const YAML::Node& node, const std::string& field);
 
 }  // namespace saturn
