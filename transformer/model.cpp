@@ -78,6 +78,22 @@ S sigmoid(S z) {
   return z >= 0 ? S(1) / (S(1) + std::exp(-z)) : std::exp(z) / (S(1) + std::exp(z));
 }
 
+// Copies layer p's q, k, v weights (and biases) into the stacked (3d, d) matrix of the workspace.
+template <class S>
+void stack_qkv(const Model<S>& m, const std::string& p, LayerActs<S>& a) {
+  const long d = m.config.d_model;
+  a.w_qkv.resize(3 * d, d);
+  a.b_qkv.resize(3 * d);
+  const char* names[] = {"q", "k", "v"};
+  for (long j = 0; j < 3; ++j) {
+    const S* w = m.param(p + "attn." + names[j] + ".weight");
+    std::copy(w, w + d * d, a.w_qkv.data() + j * d * d);
+    const S* b = m.find(p + "attn." + names[j] + ".bias");
+    if (b) std::copy(b, b + d, a.b_qkv.data() + j * d);
+    else a.b_qkv.segment(j * d, d).setZero();
+  }
+}
+
 }  // namespace
 
 template <class S>
@@ -121,7 +137,8 @@ StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, const
     ws.prob_offsets[static_cast<std::size_t>(i) + 1] =
         ws.prob_offsets[static_cast<std::size_t>(i)] + attention_prob_size<S>(c.n_heads, batch.length(i));
   for (auto& a : ws.layers) {
-    for (Mat<S>* mat : {&a.x_in, &a.ln1, &a.q, &a.k, &a.v, &a.att, &a.x_mid, &a.ln2, &a.r1, &a.r2}) reserve_rows(*mat, N, d);
+    for (Mat<S>* mat : {&a.x_in, &a.ln1, &a.att, &a.x_mid, &a.ln2, &a.r1, &a.r2}) reserve_rows(*mat, N, d);
+    reserve_rows(a.qkv, N, 3 * d);
     reserve_rows(a.fc1, N, F);
     reserve_rows(a.act, N, F);
     for (Vec<S>* v : {&a.ln1_mean, &a.ln1_rstd, &a.ln2_mean, &a.ln2_rstd}) reserve_vec(*v, N);
@@ -167,10 +184,17 @@ StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, const
     const bool qk = ln_on_qk(c), vv = ln_on_v(c);
     const auto qin = qk ? a.ln1.topRows(N) : x_in;
     const auto vin = vv ? a.ln1.topRows(N) : x_in;
-    linear_forward<S>(qin, m.param(p + "attn.q.weight"), m.find(p + "attn.q.bias"), static_cast<int>(d), a.q.topRows(N));
-    linear_forward<S>(qin, m.param(p + "attn.k.weight"), m.find(p + "attn.k.bias"), static_cast<int>(d), a.k.topRows(N));
-    linear_forward<S>(vin, m.param(p + "attn.v.weight"), m.find(p + "attn.v.bias"), static_cast<int>(d), a.v.topRows(N));
-    attention_forward<S>(shape, a.q.topRows(N), a.k.topRows(N), a.v.topRows(N), a.probs, a.att.topRows(N));
+    // q | k | v: one GEMM over the stacked weights when they share their input (else q | k and v).
+    stack_qkv(m, p, a);
+    auto qkv = a.qkv.topRows(N);
+    const S* bqkv = c.attn_bias ? a.b_qkv.data() : nullptr;
+    if (qk == vv) {
+      linear_forward<S>(qin, a.w_qkv.data(), bqkv, static_cast<int>(3 * d), qkv);
+    } else {
+      linear_forward<S>(qin, a.w_qkv.data(), bqkv, static_cast<int>(2 * d), qkv.leftCols(2 * d));
+      linear_forward<S>(vin, a.w_qkv.data() + 2 * d * d, bqkv ? bqkv + 2 * d : nullptr, static_cast<int>(d), qkv.rightCols(d));
+    }
+    attention_forward<S>(shape, qkv.leftCols(d), qkv.middleCols(d, d), qkv.rightCols(d), a.probs, a.att.topRows(N));
     // x_mid (pre) or r1 (post) = x_in + o(att)
     Mat<S>& sum1_buf = post ? a.r1 : a.x_mid;
     auto sum1 = sum1_buf.topRows(N);
@@ -278,7 +302,8 @@ void backward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, S* grads)
     const auto* s = table.find(name);
     return s ? grads + s->offset : nullptr;
   };
-  for (Mat<S>* mat : {&ws.dx, &ws.dtmp, &ws.dq, &ws.dk, &ws.dv, &ws.datt}) reserve_rows(*mat, N, d);
+  for (Mat<S>* mat : {&ws.dx, &ws.dtmp, &ws.datt}) reserve_rows(*mat, N, d);
+  reserve_rows(ws.dqkv, N, 3 * d);
   reserve_rows(ws.dff, N, F);
   reserve_rows(ws.dff2, N, F);
   reserve_rows(ws.dz, N, std::max<long>(c.n_outputs, 1));
@@ -362,14 +387,14 @@ void backward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, S* grads)
     }
     // MLP: (x_mid or ln2(x_mid)) -> fc1 -> act -> fc2, added to the residual.
     auto dact = ws.dff.topRows(N);
-    dact.setZero();
-    linear_backward<S>(a.act.topRows(N), m.param(p + "ffn.fc2.weight"), dx, dact, g(p + "ffn.fc2.weight"), g(p + "ffn.fc2.bias"));
+    linear_backward_input<S>(m.param(p + "ffn.fc2.weight"), dx, dact, /*accumulate=*/false);
+    linear_backward_params<S>(a.act.topRows(N), dx, g(p + "ffn.fc2.weight"), g(p + "ffn.fc2.bias"));
     auto dfc = ws.dff2.topRows(N);  // d(loss)/d(fc1 pre-activation)
     activation_backward<S>(c.activation, a.fc1.topRows(N), dact, dfc, /*accumulate=*/false);
     if (!post && uses_ln2(c)) {
       auto dm = ws.datt.topRows(N);
-      dm.setZero();
-      linear_backward<S>(a.ln2.topRows(N), m.param(p + "ffn.fc1.weight"), dfc, dm, g(p + "ffn.fc1.weight"), g(p + "ffn.fc1.bias"));
+      linear_backward_input<S>(m.param(p + "ffn.fc1.weight"), dfc, dm, /*accumulate=*/false);
+      linear_backward_params<S>(a.ln2.topRows(N), dfc, g(p + "ffn.fc1.weight"), g(p + "ffn.fc1.bias"));
       layernorm_backward<S>(x_mid, m.param(p + "ln2.weight"), a.ln2_mean.head(N), a.ln2_rstd.head(N), dm, dx,
                             g(p + "ln2.weight"), g(p + "ln2.bias"));
     } else {
@@ -383,20 +408,29 @@ void backward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, S* grads)
     }
     // Attention: o projection, attention, q/k/v projections.
     auto datt = ws.datt.topRows(N);
-    datt.setZero();
-    linear_backward<S>(a.att.topRows(N), m.param(p + "attn.o.weight"), dx, datt, g(p + "attn.o.weight"), gopt(p + "attn.o.bias"));
-    auto dq = ws.dq.topRows(N), dk = ws.dk.topRows(N), dv = ws.dv.topRows(N);
-    dq.setZero();
-    dk.setZero();
-    dv.setZero();
-    attention_backward<S>(shape, a.q.topRows(N), a.k.topRows(N), a.v.topRows(N), a.probs, datt, dq, dk, dv);
+    linear_backward_input<S>(m.param(p + "attn.o.weight"), dx, datt, /*accumulate=*/false);
+    linear_backward_params<S>(a.att.topRows(N), dx, g(p + "attn.o.weight"), gopt(p + "attn.o.bias"));
+    const auto qkv = a.qkv.topRows(N);
+    auto dqkv = ws.dqkv.topRows(N);
+    dqkv.setZero();
+    attention_backward<S>(shape, qkv.leftCols(d), qkv.middleCols(d, d), qkv.rightCols(d), a.probs, datt, dqkv.leftCols(d),
+                          dqkv.middleCols(d, d), dqkv.rightCols(d));
     const bool ln1 = !post && uses_ln1(c), qk = ln_on_qk(c), vv = ln_on_v(c);
-    if (ln1) dtmp.setZero();
     const auto qin = qk ? a.ln1.topRows(N) : x_in;
     const auto vin = vv ? a.ln1.topRows(N) : x_in;
-    linear_backward<S>(qin, m.param(p + "attn.q.weight"), dq, qk ? dtmp : dx, g(p + "attn.q.weight"), gopt(p + "attn.q.bias"));
-    linear_backward<S>(qin, m.param(p + "attn.k.weight"), dk, qk ? dtmp : dx, g(p + "attn.k.weight"), gopt(p + "attn.k.bias"));
-    linear_backward<S>(vin, m.param(p + "attn.v.weight"), dv, vv ? dtmp : dx, g(p + "attn.v.weight"), gopt(p + "attn.v.bias"));
+    // Input gradients through the stacked weights of the forward pass (one GEMM when q, k, v share
+    // their input); dtmp (the ln1 output's gradient) is written, dx accumulated.
+    const S* wqkv = a.w_qkv.data();
+    if (qk == vv) {
+      linear_backward_input<S>(wqkv, dqkv, qk ? dtmp : dx, /*accumulate=*/!qk);
+    } else {
+      linear_backward_input<S>(wqkv, dqkv.leftCols(2 * d), qk ? dtmp : dx, /*accumulate=*/!qk);
+      linear_backward_input<S>(wqkv + 2 * d * d, dqkv.rightCols(d), vv ? dtmp : dx, /*accumulate=*/!vv);
+    }
+    if (ln1 && !qk && !vv) dtmp.setZero();
+    linear_backward_params<S>(qin, dqkv.leftCols(d), g(p + "attn.q.weight"), gopt(p + "attn.q.bias"));
+    linear_backward_params<S>(qin, dqkv.middleCols(d, d), g(p + "attn.k.weight"), gopt(p + "attn.k.bias"));
+    linear_backward_params<S>(vin, dqkv.rightCols(d), g(p + "attn.v.weight"), gopt(p + "attn.v.bias"));
     if (ln1)
       layernorm_backward<S>(x_in, m.param(p + "ln1.weight"), a.ln1_mean.head(N), a.ln1_rstd.head(N), dtmp, dx,
                             g(p + "ln1.weight"), g(p + "ln1.bias"));

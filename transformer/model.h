@@ -37,9 +37,12 @@ struct Model {
 // Activations of one layer, kept for the backward pass. (N, d) unless noted.
 template <class S>
 struct LayerActs {
-  Mat<S> x_in, ln1, q, k, v, att, x_mid, ln2, fc1, act, r1, r2;  // fc1/act: (N, F)
-  Vec<S> ln1_mean, ln1_rstd, ln2_mean, ln2_rstd;                   // (N)
+  Mat<S> x_in, ln1, att, x_mid, ln2, fc1, act, r1, r2;  // fc1/act: (N, F)
+  Mat<S> qkv;                                           // (N, 3d): q | k | v
+  Vec<S> ln1_mean, ln1_rstd, ln2_mean, ln2_rstd;        // (N)
   AlignedVector<S> probs;  // sum_i attention_prob_size(H, T_i)
+  Mat<S> w_qkv;            // (3d, d) the q, k, v weights stacked (one GEMM for all three)
+  Vec<S> b_qkv;            // (3d) their biases (attn_bias)
 };
 
 // Everything a forward/backward pass needs, allocated once and reused (resized only when a
@@ -54,7 +57,8 @@ struct Workspace {
   std::vector<long> prob_offsets;
   // backward scratch
   Mat<S> positions;            // (max_len, d) sinusoidal encodings, computed once
-  Mat<S> dx, dtmp, dq, dk, dv, datt, dff, dff2, dz;
+  Mat<S> dx, dtmp, datt, dff, dff2, dz;
+  Mat<S> dqkv;                 // (N, 3d) dq | dk | dv
   std::vector<S> string_loss;  // (B)
   AttentionMode mode{};        // attention mode of the last forward pass
 };

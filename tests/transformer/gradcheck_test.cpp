@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "tiny_model.h"
 
@@ -59,9 +60,14 @@ TEST_P(GradCheck, EveryParameterMatchesCentralDifferences) {
   const Batch batch = testing::random_batch(cfg, {3, 1, 5, 0}, 7);
   Workspace<double> ws;
   std::vector<double> grads(m.params.size(), 0.0);
-  forward(m, batch, ws);
+  const double loss = forward(m, batch, ws).loss;
   backward(m, batch, ws, grads.data());
   const double h = 1e-6;
+  // Round-off floor of a central difference: the two losses carry a few dozen ulps of rounding
+  // each, divided by 2h. It matters only for gradients that are exactly zero in exact arithmetic
+  // (a key bias shifts every score of a query equally, so softmax ignores it): there the
+  // relative error is 1 and only this floor can pass.
+  const double noise = 64 * std::numeric_limits<double>::epsilon() * std::max(1.0, std::abs(loss)) / h;
   for (const auto& spec : m.table.specs()) {
     double diff = 0, norm = 0, worst = 0;
     for (std::size_t j = 0; j < spec.size; ++j) {
@@ -78,7 +84,8 @@ TEST_P(GradCheck, EveryParameterMatchesCentralDifferences) {
       worst = std::max(worst, std::abs(fd - an));
     }
     const double rel = norm > 0 ? std::sqrt(diff / norm) : 0.0;
-    EXPECT_TRUE(rel < 1e-6 || worst < 1e-9) << spec.name << ": relative error " << rel << ", worst " << worst;
+    EXPECT_TRUE(rel < 1e-6 || worst < noise) << spec.name << ": relative error " << rel << ", worst " << worst
+                                              << ", round-off floor " << noise;
   }
 }
 

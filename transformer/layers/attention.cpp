@@ -79,16 +79,22 @@ void attention_backward(const AttentionShape& sh, const CMatRef<S>& q, const CMa
   const S scale = S(1) / std::sqrt(static_cast<S>(D));
   const std::size_t B = off.size() - 1;
   parallel_chunks(0, B, kGrainStrings, [&](std::size_t lo, std::size_t hi) {
-    Mat<S> dP, dS;
+    // (T, T) scratch per worker thread, grown to the longest string and kept: no heap allocation
+    // per string. Eigen aligns its start, so row-wise sums below do not depend on which buffer.
+    thread_local Mat<S> dP_buf, dS_buf;
     for (std::size_t i = lo; i < hi; ++i) {
       const long r0 = off[i], T = off[i + 1] - off[i];
       for (int h = 0; h < sh.heads; ++h) {
         const CMatMap<S> P(probs.data() + poff[i] + static_cast<long>(h) * padded<S>(T * T), T, T);
         const auto dO = dout.block(r0, h * D, T, D);
         dv.block(r0, h * D, T, D).noalias() += P.transpose() * dO;
+        if (dP_buf.size() < T * T) {
+          dP_buf.resize(T, T);
+          dS_buf.resize(T, T);
+        }
+        MatMap<S> dP(dP_buf.data(), T, T), dS(dS_buf.data(), T, T);
         dP.noalias() = dO * v.block(r0, h * D, T, D).transpose();  // (T, T)
         // Softmax backward per row: dS = P * (dP - sum(P * dP)); masked entries have P = 0.
-        dS.resize(T, T);
         for (long t = 0; t < T; ++t) {
           const S dot = P.row(t).dot(dP.row(t));
           dS.row(t) = (P.row(t).array() * (dP.row(t).array() - dot)).matrix();

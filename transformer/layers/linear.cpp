@@ -33,13 +33,20 @@ void linear_forward(const CMatRef<S>& x, const S* w, const S* b, int out, MatRef
 }
 
 template <class S>
-void linear_backward(const CMatRef<S>& x, const S* w, const CMatRef<S>& dy, MatRef<S> dx, S* dw, S* db) {
-  const long n = x.rows(), in = x.cols(), out = dy.cols();
+void linear_backward_input(const S* w, const CMatRef<S>& dy, MatRef<S> dx, bool accumulate) {
+  const long n = dy.rows(), in = dx.cols(), out = dy.cols();
   const CMatMap<S> W(w, out, in);
   parallel_chunks(0, static_cast<std::size_t>(n), kGrainRows, [&](std::size_t lo, std::size_t hi) {
     const auto rows = static_cast<long>(hi - lo);
-    dx.middleRows(static_cast<long>(lo), rows).noalias() += dy.middleRows(static_cast<long>(lo), rows) * W;
+    auto dxb = dx.middleRows(static_cast<long>(lo), rows);
+    if (accumulate) dxb.noalias() += dy.middleRows(static_cast<long>(lo), rows) * W;
+    else dxb.noalias() = dy.middleRows(static_cast<long>(lo), rows) * W;
   });
+}
+
+template <class S>
+void linear_backward_params(const CMatRef<S>& x, const CMatRef<S>& dy, S* dw, S* db) {
+  const long n = x.rows(), in = x.cols(), out = dy.cols();
   MatMap<S> dW(dw, out, in);
   parallel_chunks(0, static_cast<std::size_t>(out), weight_grain(out), [&](std::size_t lo, std::size_t hi) {
     const auto rows = static_cast<long>(hi - lo);
@@ -51,9 +58,19 @@ void linear_backward(const CMatRef<S>& x, const S* w, const CMatRef<S>& dy, MatR
   });
 }
 
+template <class S>
+void linear_backward(const CMatRef<S>& x, const S* w, const CMatRef<S>& dy, MatRef<S> dx, S* dw, S* db) {
+  linear_backward_input<S>(w, dy, dx);
+  linear_backward_params<S>(x, dy, dw, db);
+}
+
 template void linear_forward<float>(const CMatRef<float>&, const float*, const float*, int, MatRef<float>);
 template void linear_forward<double>(const CMatRef<double>&, const double*, const double*, int, MatRef<double>);
 template void linear_backward<float>(const CMatRef<float>&, const float*, const CMatRef<float>&, MatRef<float>, float*, float*);
 template void linear_backward<double>(const CMatRef<double>&, const double*, const CMatRef<double>&, MatRef<double>, double*, double*);
+template void linear_backward_input<float>(const float*, const CMatRef<float>&, MatRef<float>, bool);
+template void linear_backward_input<double>(const double*, const CMatRef<double>&, MatRef<double>, bool);
+template void linear_backward_params<float>(const CMatRef<float>&, const CMatRef<float>&, float*, float*);
+template void linear_backward_params<double>(const CMatRef<double>&, const CMatRef<double>&, double*, double*);
 
 }  // namespace saturn

@@ -15,4 +15,12 @@ void linear_forward(const CMatRef<S>& x, const S* w, const S* b, int out, MatRef
 template <class S>
 void linear_backward(const CMatRef<S>& x, const S* w, const CMatRef<S>& dy, MatRef<S> dx, S* dw, S* db);
 
+// The two halves of linear_backward, for fused projections (one GEMM for dx over several stacked
+// weights): dx (N, in) += dy W, or = dy W when !accumulate (no need to clear dx first) ...
+template <class S>
+void linear_backward_input(const S* w, const CMatRef<S>& dy, MatRef<S> dx, bool accumulate = true);
+// ... and dW (out, in) += dy^T x, db (out) += sum_rows dy (db may be null).
+template <class S>
+void linear_backward_params(const CMatRef<S>& x, const CMatRef<S>& dy, S* dw, S* db);
+
 }  // namespace saturn
