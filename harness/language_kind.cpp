@@ -22,6 +22,7 @@
 #include "languages/registry.h"
 #include "saturated_transformer/evaluator.h"
 #include "saturated_transformer/head_analysis.h"
+#include "saturated_transformer/saturation_study.h"
 #include "saturated_transformer/verifier.h"
 #include "transformer/metrics.h"
 
@@ -145,6 +146,32 @@ class LanguageKind final : public TaskKind {
     }
     // Final agreement of saturated with the trained (softmax) decisions.
     out.scalars.emplace_back("saturation_agreement", saturated_agreement(weights, probe.examples, n_probe));
+
+    if (a.study_power > 0) {
+      // Where decisions stop changing as temperature / scale grow, and the cosine saturation score.
+      std::vector<LabelledSet> sets;
+      for (const auto& split : splits) {
+        LabelledSet set{split.name, {}, {}};
+        for (std::size_t i = 0; i < std::min(split.examples.size(), n_probe); ++i)
+          set.words.push_back(split.examples[i].word), set.members.push_back(split.examples[i].member);
+        sets.push_back(std::move(set));
+      }
+      SaturationOptions so;
+      so.max_power = a.study_power;
+      const auto study = saturation_study(weights, lang->alphabet(), sets, so);
+      nlohmann::ordered_json sj;
+      for (const auto& c : study.curves) {
+        sj[c.family] = {{"values", c.values}, {"agreement", c.agreement}, {"stable_from", c.stable_from},
+                        {"disagreement_example", c.disagreement_example}};
+        out.scalars.emplace_back(c.family + "_stable_from", c.stable_from);
+        out.scalars.emplace_back(c.family + "_agreement_at_max", c.agreement.empty() ? 0.0 : c.agreement.back());
+      }
+      sj["saturation_by_layer"] = study.saturation_by_layer;
+      for (std::size_t l = 0; l < study.saturation_by_layer.size(); ++l)
+        out.scalars.emplace_back(fmt::format("saturation_score_layer{}", l), study.saturation_by_layer[l]);
+      write_file_atomic(ctx.dir / "saturation_study.json", sj.dump(1) + "\n");
+      out.details["saturation_study"] = sj;
+    }
 
     if (a.heads) {
       std::vector<Word> words;

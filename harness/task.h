@@ -56,6 +56,7 @@ struct TrainingSpec {
 struct AnalysisSpec {
   std::vector<std::string> modes{"softmax"};  // evaluation modes (results.csv rows per mode x bin)
   bool heads = false;         // head analysis (support sizes per head) on the first test bin
+  int study_power = 0;        // > 0: saturation study, temperature/scale 2^0..2^study_power (saturated_transformer/saturation_study.h)
   int verify_length = 0;      // exhaustive verification of each mode up to this length (0: none) ...
   std::uint64_t verify_budget = 1u << 16;  // ... or the longest length whose words all fit this budget
   int saturation_every = 0;   // every k steps: how often saturated decisions equal the trained ones

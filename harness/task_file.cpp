@@ -79,7 +79,7 @@ void check_split_feasible(Validator& v, const YAML::Node& at, const std::string&
 }
 
 void parse_analysis(Validator& v, const YAML::Node& node, const std::string& f, AnalysisSpec& a) {
-  if (!v.expect_map(node, f, {"modes", "heads", "verify_length", "verify_budget", "saturation_every", "saturation_strings"})) return;
+  if (!v.expect_map(node, f, {"modes", "heads", "study_power", "verify_length", "verify_budget", "saturation_every", "saturation_strings"})) return;
   if (const auto m = node["modes"]) {
     if (!m.IsSequence() || m.size() == 0) {
       v.problem(m, f + ".modes", "expected a list of modes, e.g. [softmax, saturated, hard]");
@@ -105,6 +105,9 @@ void parse_analysis(Validator& v, const YAML::Node& node, const std::string& f, 
   if (node["saturation_every"] &&
       v.scalar(node["saturation_every"], f + ".saturation_every", a.saturation_every, "an integer") && a.saturation_every < 0)
     v.problem(node["saturation_every"], f + ".saturation_every", "must be >= 0");
+  if (node["study_power"] && v.scalar(node["study_power"], f + ".study_power", a.study_power, "an integer") &&
+      (a.study_power < 0 || a.study_power > 60))
+    v.problem(node["study_power"], f + ".study_power", "must be between 0 and 60");
   if (node["verify_budget"]) positive(v, node["verify_budget"], f + ".verify_budget", a.verify_budget);
   if (node["saturation_strings"]) positive(v, node["saturation_strings"], f + ".saturation_strings", a.saturation_strings);
 }
