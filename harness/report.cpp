@@ -193,6 +193,23 @@ std::string report_section_language(const std::vector<RunRecord>& runs) {
     }
   }
 
+  // Saturation study: agreement with saturated decisions as temperature / scale grow.
+  for (const auto& r : runs) {
+    const auto& res = r.summary["result"];
+    if (!res.contains("saturation_study")) continue;
+    Plot p{fmt::format("{}: decisions like saturated", r.point->id), "C (temperature:C) or RHO (scaled:RHO)",
+           "agreement with saturated", true, false, {}, 480, 300, "set yrange [0:1.05]"};
+    for (const char* family : {"temperature", "scaled"}) {
+      if (!res["saturation_study"].contains(family)) continue;
+      const auto& c = res["saturation_study"][family];
+      Series s{fmt::format("{} (stable from {})", family, c["stable_from"].get<double>()), {}, {}, "linespoints"};
+      s.x = c["values"].get<std::vector<double>>();
+      s.y = c["agreement"].get<std::vector<double>>();
+      p.series.push_back(s);
+    }
+    h += html_figure(p);
+  }
+
   // Heads: support-size histograms.
   for (const auto& r : runs) {
     const auto& res = r.summary["result"];

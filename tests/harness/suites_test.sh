@@ -32,4 +32,4 @@ check capacity --set training.steps=20 --set train.size=100 --set test.size=40 -
 check norm_growth --set training.steps=120 --set train.size=100 --set test.size=40 --set analysis.saturation_every=40 \
   --set analysis.saturation_strings=20
 check scan_snap_ci
-
+check grokking_ci
