@@ -220,11 +220,8 @@ std::int64_t checkpoint_step(const fs::path& dir) {
 // The records of a trace file, in order (a half-written last line is skipped).
 std::vector<nlohmann::json> read_trace(const fs::path& path) {
   std::vector<nlohmann::json> out;
-  std::ifstream in(path);
-  for (std::string line; std::getline(in, line);) {
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    if (!j.is_discarded() && j.contains("step")) out.push_back(std::move(j));
-  }
+  for (auto& j : read_jsonl(path))
+    if (j.contains("step")) out.push_back(std::move(j));
   return out;
 }
 

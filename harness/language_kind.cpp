@@ -10,7 +10,6 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <fstream>
 
 #include "core/atomic_file.h"
 #include "core/parallel.h"
@@ -54,10 +53,8 @@ double saturated_agreement(const ModelWeights& w, const std::vector<Example>& ex
 // (step, param_norm) of every metrics line of a run's metrics.jsonl.
 std::pair<std::vector<double>, std::vector<double>> norm_trace(const fs::path& metrics) {
   std::vector<double> steps, norms;
-  std::ifstream in(metrics);
-  for (std::string line; std::getline(in, line);) {
-    const auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.contains("param_norm")) continue;
+  for (const auto& j : read_jsonl(metrics)) {
+    if (!j.contains("param_norm")) continue;
     steps.push_back(j["step"].get<double>());
     norms.push_back(j["param_norm"].get<double>());
   }

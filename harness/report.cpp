@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/version.h"
 #include "harness/plot.h"
+#include "transformer/metrics.h"
 
 namespace saturn {
 
@@ -67,16 +68,6 @@ double split_midpoint(const TaskSpec& t, const std::string& bin) {
   for (const auto& b : t.test_bins)
     if (bin == "test_" + b.lengths.str()) return 0.5 * (b.lengths.lo + b.lengths.hi);
   return std::nan("");
-}
-
-std::vector<nlohmann::json> read_jsonl(const fs::path& p) {
-  std::vector<nlohmann::json> out;
-  std::ifstream in(p);
-  for (std::string line; std::getline(in, line);) {
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    if (!j.is_discarded()) out.push_back(std::move(j));
-  }
-  return out;
 }
 
 // The line a t^gamma of a power-law fit over the given steps, titled with gamma and its interval.

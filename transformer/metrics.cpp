@@ -9,6 +9,16 @@
 
 namespace saturn {
 
+std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& path) {
+  std::vector<nlohmann::json> out;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_discarded()) out.push_back(std::move(j));
+  }
+  return out;
+}
+
 nlohmann::ordered_json to_json(const MetricsLine& m) {
   nlohmann::ordered_json j;
   j["step"] = m.step;

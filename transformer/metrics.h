@@ -34,6 +34,10 @@ struct MetricsLine {
 
 nlohmann::ordered_json to_json(const MetricsLine& m);
 
+// Every line of a JSONL file that parses, in order (a half-written last line is skipped; a
+// missing file gives none).
+std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& path);
+
 // L2 norm of every parameter group (index = ParamGroup), and the total in `total`.
 template <class S>
 std::array<double, kNumParamGroups> group_norms(const TensorTable& table, const S* params, double* total = nullptr);
