@@ -13,6 +13,8 @@
 //   training: {steps: 10000, log_every: 100, checkpoint_every: 1000, schedule: constant}
 //   record_every: 100              steps between records of grokking.jsonl
 //   grok: {accuracy: 0.995, loss: 0.01}   thresholds on the test split
+//   grok.stop_after: N             end the run at the first record N or more steps after test
+//                                  accuracy and test loss have both met them (default: never)
 //   init: {embedding: paper}       paper: token embedding N(0, 1/d_model); saturn: N(0, 0.02^2)
 //
 // Sequences are exactly [a, b, =] (no <bos>, as in the paper: the maximal attention entropy is
@@ -73,6 +75,7 @@ struct GrokkingSpec {
   TrainingSpec training;
   int record_every = 100;
   double grok_accuracy = 0.995, grok_loss = 0.01;
+  int stop_after = -1;  // >= 0: end the run this many steps after both thresholds were first met
   EmbedInit embed_init = EmbedInit::paper;
 };
 
@@ -230,6 +233,21 @@ double value_or_nan(const nlohmann::json& j, const char* split, const char* key)
   return j[split][key].get<double>();
 }
 
+// The first steps at which the test split met the thresholds, as records arrive.
+struct GrokWatch {
+  double accuracy, loss;
+  std::int64_t acc_step = -1, loss_step = -1;
+  void add(const nlohmann::json& r) {
+    const auto step = r["step"].get<std::int64_t>();
+    if (acc_step < 0 && value_or_nan(r, "test", "accuracy") >= accuracy) acc_step = step;
+    if (loss_step < 0 && value_or_nan(r, "test", "loss") <= loss) loss_step = step;
+  }
+  // Whether a run at `step` has been grokked (both thresholds) for at least `after` steps.
+  bool stop(std::int64_t step, int after) const {
+    return acc_step >= 0 && loss_step >= 0 && step >= std::max(acc_step, loss_step) + after;
+  }
+};
+
 class GrokkingKind final : public TaskKind {
  public:
   explicit GrokkingKind(GrokkingSpec s) : s_(std::move(s)) {}
@@ -283,6 +301,9 @@ class GrokkingKind final : public TaskKind {
     }
     o.resume = resumed >= 0;
     MetricsLog trace(trace_path, resumed);
+    GrokWatch watch{s_.grok_accuracy, s_.grok_loss};
+    if (resumed >= 0)
+      for (const auto& r : read_trace(trace_path)) watch.add(r);
     Workspace<float> ews;
     auto record = [&](std::int64_t step) {
       nlohmann::ordered_json j;
@@ -293,11 +314,17 @@ class GrokkingKind final : public TaskKind {
       j["train"] = measure(model, train_batch, ews);
       j["test"] = measure(model, test_batch, ews);
       trace.write(j);
+      watch.add(j);
     };
     if (resumed < 0) record(0);
     o.on_eval = [&](std::int64_t step, const std::vector<EvalScore>&) {
       if (step > resumed) record(step);
     };
+    if (s_.stop_after >= 0) {
+      o.stop_early = [&](std::int64_t step) { return watch.stop(step, s_.stop_after); };
+      // A run that had already stopped before it was interrupted ends where it stopped.
+      if (resumed >= 0 && watch.stop(resumed, s_.stop_after)) o.steps = static_cast<int>(resumed);
+    }
     const FullBatch data(train_batch);
     const auto summary = train(model, data, {}, o);
     if (ctx.progress) std::fprintf(stderr, "\n");
@@ -399,7 +426,10 @@ std::shared_ptr<const TaskKind> parse_grokking_task(Validator& v, const YAML::No
     parse_training(v, t, f + ".training", s.training);
   }
   if (node["record_every"]) positive(v, node["record_every"], f + ".record_every", s.record_every);
-  if (const auto g = node["grok"]; g && v.expect_map(g, f + ".grok", {"accuracy", "loss"})) {
+  if (const auto g = node["grok"]; g && v.expect_map(g, f + ".grok", {"accuracy", "loss", "stop_after"})) {
+    if (g["stop_after"] && v.scalar(g["stop_after"], f + ".grok.stop_after", s.stop_after, "a whole number of steps") &&
+        s.stop_after < 0)
+      v.problem(g["stop_after"], f + ".grok.stop_after", "must be >= 0");
     if (g["accuracy"] && v.scalar(g["accuracy"], f + ".grok.accuracy", s.grok_accuracy, "a number") &&
         !(s.grok_accuracy > 0 && s.grok_accuracy <= 1))
       v.problem(g["accuracy"], f + ".grok.accuracy", "must lie in (0, 1]");

@@ -99,6 +99,7 @@ TrainSummary train(Model<float>& model, const DataSource& data, const std::vecto
                                      writing && find_checkpoint(ckpt) ? "kept in " + ckpt.string() : "none (no checkpoint written yet)"));
   };
 
+  std::int64_t stopped_at = -1;  // the step stop_early ended the run at
   for (std::int64_t step = start; step < o.steps; ++step) {
     data.batch(step, batch);  // data cursor == step
     const auto st = forward(model, batch, ws);
@@ -115,15 +116,23 @@ TrainSummary train(Model<float>& model, const DataSource& data, const std::vecto
     summary.final_accuracy = st.strings ? static_cast<double>(st.correct) / st.strings : 0.0;
     const std::int64_t done = step + 1;
     if (o.log_every > 0 && (done % o.log_every == 0 || done == o.steps)) log_line(done, lr_factor, grad_norm);
-    if (o.eval_every > 0 && done % o.eval_every == 0 && done != o.steps) run_evals(done);
+    if (o.eval_every > 0 && done % o.eval_every == 0 && done != o.steps) {
+      auto scores = run_evals(done);
+      if (o.stop_early && o.stop_early(done)) {
+        stopped_at = done;
+        if (o.log_every > 0 && done % o.log_every != 0) log_line(done, lr_factor, grad_norm);
+        summary.evals = std::move(scores);
+        break;
+      }
+    }
     if (writing && o.checkpoint_every > 0 && done % o.checkpoint_every == 0 && done != o.steps)
       save_checkpoint(ckpt, model, opt, {done, done, o.seed});
   }
-  summary.steps_done = std::max<std::int64_t>(start, o.steps);
+  summary.steps_done = stopped_at >= 0 ? stopped_at : std::max<std::int64_t>(start, o.steps);
   summary.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   summary.examples_per_second = summary.seconds > 0 ? static_cast<double>(examples) / summary.seconds : 0;
   summary.tokens_per_second = summary.seconds > 0 ? static_cast<double>(tokens) / summary.seconds : 0;
-  summary.evals = run_evals(summary.steps_done);
+  if (stopped_at < 0) summary.evals = run_evals(summary.steps_done);
   if (writing) {
     save_checkpoint(ckpt, model, opt, {summary.steps_done, summary.steps_done, o.seed});
     save_model_dir(o.out_dir / "model", model);

@@ -55,6 +55,11 @@ struct TrainOptions {
   bool resume = true;             // continue from out_dir/checkpoint when present
   std::function<void(const Progress&)> on_progress;  // called at every metrics line
   std::function<void(std::int64_t step, const std::vector<EvalScore>&)> on_eval;  // after each evaluation
+  // Asked after each periodic evaluation (after on_eval): true ends the run at that step, which
+  // then counts as its last (final checkpoint and model written there, no further evaluation).
+  // To resume such a run exactly, the caller sets `steps` to the checkpoint's step when its
+  // rule already held there.
+  std::function<bool(std::int64_t step)> stop_early;
 };
 
 struct TrainSummary {

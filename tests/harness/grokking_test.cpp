@@ -193,7 +193,7 @@ std::string read_all(const fs::path& p) {
   return ss.str();
 }
 
-std::string tiny_task(int steps) {
+std::string tiny_task(int steps, const std::string& extra = "") {
   return fmt::format(R"(
 tasks:
   g:
@@ -204,10 +204,11 @@ tasks:
     optimizer: {{lr: 0.01}}
     training: {{steps: {}, log_every: 10, checkpoint_every: 10}}
     record_every: 10
+{}
 suites:
   s: [g]
 )",
-                     steps);
+                     steps, extra);
 }
 
 struct TempDir {
@@ -219,8 +220,8 @@ struct TempDir {
   ~TempDir() { fs::remove_all(path); }
 };
 
-RunOutput run_tiny(int steps, const fs::path& dir, int threads) {
-  const auto f = parse_task_file(tiny_task(steps), "t.yaml");
+RunOutput run_tiny(int steps, const fs::path& dir, int threads, const std::string& extra = "") {
+  const auto f = parse_task_file(tiny_task(steps, extra), "t.yaml");
   RunContext ctx;
   ctx.dir = dir;
   ctx.threads = threads;
@@ -297,6 +298,34 @@ TEST(GrokkingRun, BitwiseIdenticalWithOneAndTwoThreadsAndAfterAResume) {
   EXPECT_NE(html.find("M+A*"), std::string::npos) << html.substr(0, 2000);
   EXPECT_NE(html.find("α = 1.5"), std::string::npos);
   EXPECT_NE(html.find("/1)"), std::string::npos);  // k of 1 seeds grokked
+}
+
+
+TEST(GrokkingRun, StopsAfterGrokkingAndAStoppedRunResumesToTheSameEnd) {
+  // Thresholds met from step 0 on: the run ends at the first record 20 steps later.
+  const std::string stop = "    grok: {accuracy: 0.01, loss: 100, stop_after: 20}";
+  TempDir once("grok_stop"), again("grok_stop_again");
+  const auto a = run_tiny(100, once.path, 1, stop);
+  EXPECT_EQ(a.details["steps"].get<int>(), 20);
+  const std::string trace = read_all(once.path / "grokking.jsonl");
+  EXPECT_EQ(std::count(trace.begin(), trace.end(), '\n'), 3);  // steps 0, 10, 20
+  const auto grok = std::find_if(a.scalars.begin(), a.scalars.end(), [](const auto& kv) { return kv.first == "steps_to_grok_loss"; });
+  ASSERT_NE(grok, a.scalars.end());
+  EXPECT_EQ(grok->second, 0.0);
+
+  // Killed after its last checkpoint but before the summary: restarted, it does not train on.
+  run_tiny(100, again.path, 2, stop);
+  fs::remove_all(again.path / "model");
+  const auto b = run_tiny(100, again.path, 1, stop);
+  EXPECT_EQ(read_all(again.path / "grokking.jsonl"), trace);
+  EXPECT_EQ(read_all(again.path / "model" / "model.safetensors"), read_all(once.path / "model" / "model.safetensors"));
+  expect_same_output(a, b);
+
+  // Without stop_after the same run goes on to its last step.
+  TempDir full("grok_nostop");
+  EXPECT_EQ(run_tiny(40, full.path, 1, "    grok: {accuracy: 0.01, loss: 100}").details["steps"].get<int>(), 40);
+  EXPECT_NE(problems_of(tiny_task(40, "    grok: {stop_after: -1}")).find("field 'tasks.g.grok.stop_after': must be >= 0"),
+            std::string::npos);
 }
 
 }  // namespace
