@@ -29,14 +29,14 @@ void BM_TrainStep(benchmark::State& state) {
   // Warm-up outside the timed loop: one pass over every batch grows the workspace to its final
   // size (and faults its pages in), as after the first steps of a real run.
   for (const auto& b : batches) {
-    forward(m, b, ws);
+    forward(m, b, ws, {}, ForwardScope::loss);
     backward(m, b, ws, grads.data());
   }
   double flops = 0;
   std::size_t k = 0;
   for (auto _ : state) {
     const Batch& b = batches[k++ % batches.size()];
-    forward(m, b, ws);
+    forward(m, b, ws, {}, ForwardScope::loss);  // what train() runs
     std::fill(grads.begin(), grads.end(), 0.0f);
     backward(m, b, ws, grads.data());
     opt.step(m.params.data(), grads.data(), 1.0);

@@ -51,14 +51,18 @@ inline Batch make_batch(const TrainConfig& t, const ModelConfig& c, std::uint64_
   return b;
 }
 
-// Floating-point operations of one training step actually performed (no padding): forward
-// matrix products (projections, FFN, scores, weighted sums, head) times 3 for forward + backward.
+// Floating-point operations of one training step actually performed (no padding, and a
+// classifier's last layer only where the loss needs it: ForwardScope::loss): forward matrix
+// products (projections, FFN, scores, weighted sums) times 3 for forward + backward.
 inline double train_flops(const ModelConfig& c, const Batch& b) {
   double f = 0;
   const double d = c.d_model, F = c.d_ff;
+  const bool narrow = c.head == HeadKind::classify && c.readout != ClassifyReadout::mean && c.n_layers > 0;
+  const int full_layers = c.n_layers - (narrow ? 1 : 0);
   for (int i = 0; i < b.size(); ++i) {
     const double T = b.length(i);
-    f += c.n_layers * (2 * T * (4 * d * d + 2 * d * F) + 2 * 2 * T * T * d);
+    f += full_layers * (2 * T * (4 * d * d + 2 * d * F) + 2 * 2 * T * T * d);
+    if (narrow) f += 2 * T * 2 * d * d + 2 * (2 * d * d + 2 * d * F) + 2 * 2 * T * d;  // k, v everywhere; one query
   }
   return 3 * f;
 }

@@ -4,7 +4,8 @@
 //   {"step", "loss", "accuracy"  (means over the strings since the previous line),
 //    "lr", "grad_norm" (before clipping, of the last step), "param_norm",
 //    "group_norms": {"embedding", "attention", "feed_forward", "layer_norm", "head"},
-//    "attention_entropy": [[per head] per layer] (mean over the queries of the last batch, nats),
+//    "attention_entropy": [[per head] per layer] (mean over the queries of the last batch, nats;
+//      with the weights after the step when the step computed the loss only: ForwardScope::loss),
 //    "examples_per_second"}
 // and one line per evaluation: {"step", "eval": {name: {"loss", "accuracy", "strings"}}}.
 // Norms are summed in double in a fixed order, so they do not depend on the thread count.

@@ -118,7 +118,7 @@ void Model<S>::init(std::uint64_t seed) {
 }
 
 template <class S>
-StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, const AttentionMode& mode) {
+StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, const AttentionMode& mode, ForwardScope scope) {
   const auto& c = m.config;
   const long N = batch.num_tokens(), d = c.d_model, F = c.d_ff;
   const int B = batch.size(), L = c.n_layers;
@@ -152,6 +152,21 @@ StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, const
   reserve_rows(ws.readout, B, d);
   reserve_vec(ws.readout_logits, B);
   ws.string_loss.assign(static_cast<std::size_t>(B), 0.0);
+  // Narrow pass: the last layer only at each string's readout position.
+  ws.narrow = scope == ForwardScope::loss && c.head == HeadKind::classify && c.readout != ClassifyReadout::mean && L > 0;
+  if (ws.narrow) {
+    ws.readout_rows.resize(static_cast<std::size_t>(B));
+    ws.readout_pos.resize(static_cast<std::size_t>(B));
+    ws.query_prob_offsets.assign(static_cast<std::size_t>(B) + 1, 0);
+    for (std::size_t i = 0; i < static_cast<std::size_t>(B); ++i) {
+      const int T = batch.length(static_cast<int>(i));
+      ws.readout_pos[i] = c.readout == ClassifyReadout::bos ? 0 : T - 1;
+      ws.readout_rows[i] = batch.offsets[i] + ws.readout_pos[i];
+      ws.query_prob_offsets[i + 1] = ws.query_prob_offsets[i] + attention_query_prob_size<S>(c.n_heads, T);
+    }
+    auto& a = ws.layers.back();
+    for (Mat<S>* mat : {&a.x_sel, &a.q_in_sel, &a.q_sel}) reserve_rows(*mat, B, d);
+  }
 
   // Embeddings: x = embed[token] + position.
   Mat<S>& sin_table = ws.positions;
@@ -175,8 +190,10 @@ StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, const
   for (int l = 0; l < L; ++l) {
     auto& a = ws.layers[static_cast<std::size_t>(l)];
     const auto p = fmt::format("layers.{}.", l);
+    const bool narrow = ws.narrow && l == L - 1;
+    const long R = narrow ? B : N;  // rows past the attention: every position, or the readouts
     Mat<S>& out_buf = l + 1 < L ? ws.layers[static_cast<std::size_t>(l) + 1].x_in : ws.x_final;
-    auto out = out_buf.topRows(N);
+    auto out = out_buf.topRows(R);
     const auto x_in = a.x_in.topRows(N);
     if (!post && uses_ln1(c))
       layernorm_forward<S>(x_in, m.param(p + "ln1.weight"), m.param(p + "ln1.bias"), eps, a.ln1.topRows(N),
@@ -184,46 +201,68 @@ StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, const
     const bool qk = ln_on_qk(c), vv = ln_on_v(c);
     const auto qin = qk ? a.ln1.topRows(N) : x_in;
     const auto vin = vv ? a.ln1.topRows(N) : x_in;
-    // q | k | v: one GEMM over the stacked weights when they share their input (else q | k and v).
     stack_qkv(m, p, a);
     auto qkv = a.qkv.topRows(N);
     const S* bqkv = c.attn_bias ? a.b_qkv.data() : nullptr;
-    if (qk == vv) {
-      linear_forward<S>(qin, a.w_qkv.data(), bqkv, static_cast<int>(3 * d), qkv);
+    auto bias = [&](long j) { return bqkv ? bqkv + j * d : nullptr; };
+    if (!narrow) {
+      // q | k | v: one GEMM over the stacked weights when they share their input (else q | k and v).
+      if (qk == vv) {
+        linear_forward<S>(qin, a.w_qkv.data(), bqkv, static_cast<int>(3 * d), qkv);
+      } else {
+        linear_forward<S>(qin, a.w_qkv.data(), bqkv, static_cast<int>(2 * d), qkv.leftCols(2 * d));
+        linear_forward<S>(vin, a.w_qkv.data() + 2 * d * d, bias(2), static_cast<int>(d), qkv.rightCols(d));
+      }
+      attention_forward<S>(shape, qkv.leftCols(d), qkv.middleCols(d, d), qkv.rightCols(d), a.probs, a.att.topRows(N));
     } else {
-      linear_forward<S>(qin, a.w_qkv.data(), bqkv, static_cast<int>(2 * d), qkv.leftCols(2 * d));
-      linear_forward<S>(vin, a.w_qkv.data() + 2 * d * d, bqkv ? bqkv + 2 * d : nullptr, static_cast<int>(d), qkv.rightCols(d));
+      // k | v at every position (one GEMM when they share their input), q at the readouts.
+      if (qk == vv) {
+        linear_forward<S>(qin, a.w_qkv.data() + d * d, bias(1), static_cast<int>(2 * d), qkv.rightCols(2 * d));
+      } else {
+        linear_forward<S>(qin, a.w_qkv.data() + d * d, bias(1), static_cast<int>(d), qkv.middleCols(d, d));
+        linear_forward<S>(vin, a.w_qkv.data() + 2 * d * d, bias(2), static_cast<int>(d), qkv.rightCols(d));
+      }
+      for (int i = 0; i < B; ++i) {
+        const long r = ws.readout_rows[static_cast<std::size_t>(i)];
+        a.x_sel.row(i) = x_in.row(r);
+        a.q_in_sel.row(i) = qin.row(r);
+      }
+      linear_forward<S>(a.q_in_sel.topRows(B), a.w_qkv.data(), bias(0), static_cast<int>(d), a.q_sel.topRows(B));
+      const AttentionShape qshape{c.n_heads, c.causal, &batch.offsets, &ws.query_prob_offsets, mode};
+      attention_query_forward<S>(qshape, ws.readout_pos, a.q_sel.topRows(B), qkv.middleCols(d, d), qkv.rightCols(d), a.probs,
+                                 a.att.topRows(B));
     }
-    attention_forward<S>(shape, qkv.leftCols(d), qkv.middleCols(d, d), qkv.rightCols(d), a.probs, a.att.topRows(N));
-    // x_mid (pre) or r1 (post) = x_in + o(att)
+    const auto resid = narrow ? a.x_sel.topRows(B) : x_in;  // the residual stream at those rows
+    // x_mid (pre) or r1 (post) = resid + o(att)
     Mat<S>& sum1_buf = post ? a.r1 : a.x_mid;
-    auto sum1 = sum1_buf.topRows(N);
-    linear_forward<S>(a.att.topRows(N), m.param(p + "attn.o.weight"), m.find(p + "attn.o.bias"), static_cast<int>(d), sum1);
-    sum1 += x_in;
+    auto sum1 = sum1_buf.topRows(R);
+    linear_forward<S>(a.att.topRows(R), m.param(p + "attn.o.weight"), m.find(p + "attn.o.bias"), static_cast<int>(d), sum1);
+    sum1 += resid;
     if (post)
-      layernorm_forward<S>(a.r1.topRows(N), m.param(p + "ln1.weight"), m.param(p + "ln1.bias"), eps, a.x_mid.topRows(N),
-                           a.ln1_mean.head(N), a.ln1_rstd.head(N));
-    const auto x_mid = a.x_mid.topRows(N);
+      layernorm_forward<S>(a.r1.topRows(R), m.param(p + "ln1.weight"), m.param(p + "ln1.bias"), eps, a.x_mid.topRows(R),
+                           a.ln1_mean.head(R), a.ln1_rstd.head(R));
+    const auto x_mid = a.x_mid.topRows(R);
     if (!post && uses_ln2(c))
-      layernorm_forward<S>(x_mid, m.param(p + "ln2.weight"), m.param(p + "ln2.bias"), eps, a.ln2.topRows(N),
-                           a.ln2_mean.head(N), a.ln2_rstd.head(N));
-    const auto mlp_in = (!post && uses_ln2(c)) ? a.ln2.topRows(N) : x_mid;
-    linear_forward<S>(mlp_in, m.param(p + "ffn.fc1.weight"), m.param(p + "ffn.fc1.bias"), static_cast<int>(F), a.fc1.topRows(N));
-    activation_forward<S>(c.activation, a.fc1.topRows(N), a.act.topRows(N));
+      layernorm_forward<S>(x_mid, m.param(p + "ln2.weight"), m.param(p + "ln2.bias"), eps, a.ln2.topRows(R),
+                           a.ln2_mean.head(R), a.ln2_rstd.head(R));
+    const auto mlp_in = (!post && uses_ln2(c)) ? a.ln2.topRows(R) : x_mid;
+    linear_forward<S>(mlp_in, m.param(p + "ffn.fc1.weight"), m.param(p + "ffn.fc1.bias"), static_cast<int>(F), a.fc1.topRows(R));
+    activation_forward<S>(c.activation, a.fc1.topRows(R), a.act.topRows(R));
     Mat<S>& sum2_buf = post ? a.r2 : out_buf;
-    auto sum2 = sum2_buf.topRows(N);
-    linear_forward<S>(a.act.topRows(N), m.param(p + "ffn.fc2.weight"), m.param(p + "ffn.fc2.bias"), static_cast<int>(d), sum2);
+    auto sum2 = sum2_buf.topRows(R);
+    linear_forward<S>(a.act.topRows(R), m.param(p + "ffn.fc2.weight"), m.param(p + "ffn.fc2.bias"), static_cast<int>(d), sum2);
     sum2 += x_mid;
     if (post)
-      layernorm_forward<S>(a.r2.topRows(N), m.param(p + "ln2.weight"), m.param(p + "ln2.bias"), eps, out, a.ln2_mean.head(N),
-                           a.ln2_rstd.head(N));
+      layernorm_forward<S>(a.r2.topRows(R), m.param(p + "ln2.weight"), m.param(p + "ln2.bias"), eps, out, a.ln2_mean.head(R),
+                           a.ln2_rstd.head(R));
   }
-  auto z = ws.z.topRows(N);
+  const long Z = ws.narrow ? B : N;  // rows of x_final and z
+  auto z = ws.z.topRows(Z);
   if (uses_ln_f(c))
-    layernorm_forward<S>(ws.x_final.topRows(N), m.param("ln_f.weight"), m.param("ln_f.bias"), eps, z, ws.lnf_mean.head(N),
-                         ws.lnf_rstd.head(N));
+    layernorm_forward<S>(ws.x_final.topRows(Z), m.param("ln_f.weight"), m.param("ln_f.bias"), eps, z, ws.lnf_mean.head(Z),
+                         ws.lnf_rstd.head(Z));
   else
-    z = ws.x_final.topRows(N);
+    z = ws.x_final.topRows(Z);
 
   // Head and loss.
   const S alpha = static_cast<S>(c.readout_scale);
@@ -236,7 +275,8 @@ StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, const
     const CVecMap<S> w(hw, d);
     for (int i = 0; i < B; ++i) {
       const long r0 = batch.offsets[static_cast<std::size_t>(i)], T = batch.length(i);
-      switch (c.readout) {
+      if (ws.narrow) ws.readout.row(i) = z.row(i);  // row i holds string i's readout position
+      else switch (c.readout) {
         case ClassifyReadout::bos: ws.readout.row(i) = z.row(r0); break;
         case ClassifyReadout::last: ws.readout.row(i) = z.row(r0 + T - 1); break;
         case ClassifyReadout::mean:
@@ -307,13 +347,16 @@ void backward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, S* grads)
   reserve_rows(ws.dff, N, F);
   reserve_rows(ws.dff2, N, F);
   reserve_rows(ws.dz, N, std::max<long>(c.n_outputs, 1));
+  if (ws.narrow)
+    for (Mat<S>* mat : {&ws.dx_sel, &ws.dq_sel, &ws.dq_in_sel}) reserve_rows(*mat, B, d);
   const S alpha = static_cast<S>(c.readout_scale);
   const S inv_b = S(1) / static_cast<S>(B);
+  const long Z = ws.narrow ? B : N;  // rows of z (see forward)
 
   // Head: gradient with respect to z (after ln_f), into dtmp.
-  auto dz_state = ws.dtmp.topRows(N);
+  auto dz_state = ws.dtmp.topRows(Z);
   dz_state.setZero();
-  const auto z = ws.z.topRows(N);
+  const auto z = ws.z.topRows(Z);
   if (c.head == HeadKind::classify) {
     VecMap<S> gw(g("head.weight"), d);
     S* gb = g("head.bias");
@@ -324,7 +367,8 @@ void backward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, S* grads)
       gb[0] += alpha * dlogit;
       const long r0 = batch.offsets[static_cast<std::size_t>(i)], T = batch.length(i);
       const auto dstate = (alpha * dlogit * w).eval();
-      switch (c.readout) {
+      if (ws.narrow) dz_state.row(i) += dstate;
+      else switch (c.readout) {
         case ClassifyReadout::bos: dz_state.row(r0) += dstate; break;
         case ClassifyReadout::last: dz_state.row(r0 + T - 1) += dstate; break;
         case ClassifyReadout::mean: dz_state.middleRows(r0, T).rowwise() += dstate / static_cast<S>(T); break;
@@ -361,78 +405,106 @@ void backward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, S* grads)
     });
     linear_backward<S>(z, m.param("head.weight"), dlog, dz_state, g("head.weight"), g("head.bias"));
   }
-  // ln_f: dx (residual gradient after the last layer).
-  auto dx = ws.dx.topRows(N);
+  // ln_f: the residual gradient after the last layer (dx_sel in a narrow pass, else dx).
+  auto dx_top = (ws.narrow ? ws.dx_sel : ws.dx).topRows(Z);
   if (uses_ln_f(c)) {
-    dx.setZero();
-    layernorm_backward<S>(ws.x_final.topRows(N), m.param("ln_f.weight"), ws.lnf_mean.head(N), ws.lnf_rstd.head(N), dz_state,
-                          dx, g("ln_f.weight"), g("ln_f.bias"));
+    dx_top.setZero();
+    layernorm_backward<S>(ws.x_final.topRows(Z), m.param("ln_f.weight"), ws.lnf_mean.head(Z), ws.lnf_rstd.head(Z), dz_state,
+                          dx_top, g("ln_f.weight"), g("ln_f.bias"));
   } else {
-    dx = dz_state;
+    dx_top = dz_state;
   }
 
   const AttentionShape shape{c.n_heads, c.causal, &batch.offsets, &ws.prob_offsets};
   const bool post = c.layer_norm == LayerNormMode::post;
-  auto dtmp = ws.dtmp.topRows(N);
+  auto dx = ws.dx.topRows(N);
   for (int l = L - 1; l >= 0; --l) {
     auto& a = ws.layers[static_cast<std::size_t>(l)];
     const auto p = fmt::format("layers.{}.", l);
+    const bool narrow = ws.narrow && l == L - 1;
+    const long R = narrow ? B : N;  // rows past the attention (see forward)
+    auto dxr = (narrow ? ws.dx_sel : ws.dx).topRows(R);
+    auto dtmp = ws.dtmp.topRows(R);
     const auto x_in = a.x_in.topRows(N);
-    const auto x_mid = a.x_mid.topRows(N);
-    if (post) {  // out = ln2(r2): dx <- d r2
+    const auto x_mid = a.x_mid.topRows(R);
+    if (post) {  // out = ln2(r2): dxr <- d r2
       dtmp.setZero();
-      layernorm_backward<S>(a.r2.topRows(N), m.param(p + "ln2.weight"), a.ln2_mean.head(N), a.ln2_rstd.head(N), dx, dtmp,
+      layernorm_backward<S>(a.r2.topRows(R), m.param(p + "ln2.weight"), a.ln2_mean.head(R), a.ln2_rstd.head(R), dxr, dtmp,
                             g(p + "ln2.weight"), g(p + "ln2.bias"));
-      dx = dtmp;
+      dxr = dtmp;
     }
     // MLP: (x_mid or ln2(x_mid)) -> fc1 -> act -> fc2, added to the residual.
-    auto dact = ws.dff.topRows(N);
-    linear_backward_input<S>(m.param(p + "ffn.fc2.weight"), dx, dact, /*accumulate=*/false);
-    linear_backward_params<S>(a.act.topRows(N), dx, g(p + "ffn.fc2.weight"), g(p + "ffn.fc2.bias"));
-    auto dfc = ws.dff2.topRows(N);  // d(loss)/d(fc1 pre-activation)
-    activation_backward<S>(c.activation, a.fc1.topRows(N), dact, dfc, /*accumulate=*/false);
+    auto dact = ws.dff.topRows(R);
+    linear_backward_input<S>(m.param(p + "ffn.fc2.weight"), dxr, dact, /*accumulate=*/false);
+    linear_backward_params<S>(a.act.topRows(R), dxr, g(p + "ffn.fc2.weight"), g(p + "ffn.fc2.bias"));
+    auto dfc = ws.dff2.topRows(R);  // d(loss)/d(fc1 pre-activation)
+    activation_backward<S>(c.activation, a.fc1.topRows(R), dact, dfc, /*accumulate=*/false);
     if (!post && uses_ln2(c)) {
-      auto dm = ws.datt.topRows(N);
+      auto dm = ws.datt.topRows(R);
       linear_backward_input<S>(m.param(p + "ffn.fc1.weight"), dfc, dm, /*accumulate=*/false);
-      linear_backward_params<S>(a.ln2.topRows(N), dfc, g(p + "ffn.fc1.weight"), g(p + "ffn.fc1.bias"));
-      layernorm_backward<S>(x_mid, m.param(p + "ln2.weight"), a.ln2_mean.head(N), a.ln2_rstd.head(N), dm, dx,
+      linear_backward_params<S>(a.ln2.topRows(R), dfc, g(p + "ffn.fc1.weight"), g(p + "ffn.fc1.bias"));
+      layernorm_backward<S>(x_mid, m.param(p + "ln2.weight"), a.ln2_mean.head(R), a.ln2_rstd.head(R), dm, dxr,
                             g(p + "ln2.weight"), g(p + "ln2.bias"));
     } else {
-      linear_backward<S>(x_mid, m.param(p + "ffn.fc1.weight"), dfc, dx, g(p + "ffn.fc1.weight"), g(p + "ffn.fc1.bias"));
+      linear_backward<S>(x_mid, m.param(p + "ffn.fc1.weight"), dfc, dxr, g(p + "ffn.fc1.weight"), g(p + "ffn.fc1.bias"));
     }
-    if (post) {  // x_mid = ln1(r1): dx <- d r1
+    if (post) {  // x_mid = ln1(r1): dxr <- d r1
       dtmp.setZero();
-      layernorm_backward<S>(a.r1.topRows(N), m.param(p + "ln1.weight"), a.ln1_mean.head(N), a.ln1_rstd.head(N), dx, dtmp,
+      layernorm_backward<S>(a.r1.topRows(R), m.param(p + "ln1.weight"), a.ln1_mean.head(R), a.ln1_rstd.head(R), dxr, dtmp,
                             g(p + "ln1.weight"), g(p + "ln1.bias"));
-      dx = dtmp;
+      dxr = dtmp;
     }
     // Attention: o projection, attention, q/k/v projections.
-    auto datt = ws.datt.topRows(N);
-    linear_backward_input<S>(m.param(p + "attn.o.weight"), dx, datt, /*accumulate=*/false);
-    linear_backward_params<S>(a.att.topRows(N), dx, g(p + "attn.o.weight"), gopt(p + "attn.o.bias"));
+    auto datt = ws.datt.topRows(R);
+    linear_backward_input<S>(m.param(p + "attn.o.weight"), dxr, datt, /*accumulate=*/false);
+    linear_backward_params<S>(a.att.topRows(R), dxr, g(p + "attn.o.weight"), gopt(p + "attn.o.bias"));
     const auto qkv = a.qkv.topRows(N);
     auto dqkv = ws.dqkv.topRows(N);
     dqkv.setZero();
-    attention_backward<S>(shape, qkv.leftCols(d), qkv.middleCols(d, d), qkv.rightCols(d), a.probs, datt, dqkv.leftCols(d),
-                          dqkv.middleCols(d, d), dqkv.rightCols(d));
     const bool ln1 = !post && uses_ln1(c), qk = ln_on_qk(c), vv = ln_on_v(c);
     const auto qin = qk ? a.ln1.topRows(N) : x_in;
     const auto vin = vv ? a.ln1.topRows(N) : x_in;
-    // Input gradients through the stacked weights of the forward pass (one GEMM when q, k, v share
-    // their input); dtmp (the ln1 output's gradient) is written, dx accumulated.
     const S* wqkv = a.w_qkv.data();
-    if (qk == vv) {
-      linear_backward_input<S>(wqkv, dqkv, qk ? dtmp : dx, /*accumulate=*/!qk);
+    auto dln = ws.dtmp.topRows(N);  // the ln1 output's gradient
+    if (!narrow) {
+      attention_backward<S>(shape, qkv.leftCols(d), qkv.middleCols(d, d), qkv.rightCols(d), a.probs, datt, dqkv.leftCols(d),
+                            dqkv.middleCols(d, d), dqkv.rightCols(d));
+      // Input gradients through the stacked weights of the forward pass (one GEMM when q, k, v
+      // share their input); dln is written, dx accumulated.
+      if (qk == vv) {
+        linear_backward_input<S>(wqkv, dqkv, qk ? dln : dx, /*accumulate=*/!qk);
+      } else {
+        linear_backward_input<S>(wqkv, dqkv.leftCols(2 * d), qk ? dln : dx, /*accumulate=*/!qk);
+        linear_backward_input<S>(wqkv + 2 * d * d, dqkv.rightCols(d), vv ? dln : dx, /*accumulate=*/!vv);
+      }
+      if (ln1 && !qk && !vv) dln.setZero();
+      linear_backward_params<S>(qin, dqkv.leftCols(d), g(p + "attn.q.weight"), gopt(p + "attn.q.bias"));
     } else {
-      linear_backward_input<S>(wqkv, dqkv.leftCols(2 * d), qk ? dtmp : dx, /*accumulate=*/!qk);
-      linear_backward_input<S>(wqkv + 2 * d * d, dqkv.rightCols(d), vv ? dtmp : dx, /*accumulate=*/!vv);
+      // The residual reaches x_in at the readout rows only; k and v at every row; q at the readouts.
+      dx.setZero();
+      for (int i = 0; i < B; ++i) dx.row(ws.readout_rows[static_cast<std::size_t>(i)]) += dxr.row(i);
+      auto dq = ws.dq_sel.topRows(B);
+      dq.setZero();
+      const AttentionShape qshape{c.n_heads, c.causal, &batch.offsets, &ws.query_prob_offsets};
+      attention_query_backward<S>(qshape, ws.readout_pos, a.q_sel.topRows(B), qkv.middleCols(d, d), qkv.rightCols(d), a.probs,
+                                  datt, dq, dqkv.middleCols(d, d), dqkv.rightCols(d));
+      if (ln1) dln.setZero();
+      if (qk == vv) {
+        linear_backward_input<S>(wqkv + d * d, dqkv.rightCols(2 * d), qk ? dln : dx);
+      } else {
+        linear_backward_input<S>(wqkv + d * d, dqkv.middleCols(d, d), qk ? dln : dx);
+        linear_backward_input<S>(wqkv + 2 * d * d, dqkv.rightCols(d), vv ? dln : dx);
+      }
+      auto dq_in = ws.dq_in_sel.topRows(B);
+      linear_backward_input<S>(wqkv, dq, dq_in, /*accumulate=*/false);
+      auto dq_target = qk ? dln : dx;
+      for (int i = 0; i < B; ++i) dq_target.row(ws.readout_rows[static_cast<std::size_t>(i)]) += dq_in.row(i);
+      linear_backward_params<S>(a.q_in_sel.topRows(B), dq, g(p + "attn.q.weight"), gopt(p + "attn.q.bias"));
     }
-    if (ln1 && !qk && !vv) dtmp.setZero();
-    linear_backward_params<S>(qin, dqkv.leftCols(d), g(p + "attn.q.weight"), gopt(p + "attn.q.bias"));
     linear_backward_params<S>(qin, dqkv.middleCols(d, d), g(p + "attn.k.weight"), gopt(p + "attn.k.bias"));
     linear_backward_params<S>(vin, dqkv.rightCols(d), g(p + "attn.v.weight"), gopt(p + "attn.v.bias"));
     if (ln1)
-      layernorm_backward<S>(x_in, m.param(p + "ln1.weight"), a.ln1_mean.head(N), a.ln1_rstd.head(N), dtmp, dx,
+      layernorm_backward<S>(x_in, m.param(p + "ln1.weight"), a.ln1_mean.head(N), a.ln1_rstd.head(N), dln, dx,
                             g(p + "ln1.weight"), g(p + "ln1.bias"));
   }
   // Embeddings: scatter-add in token order (deterministic).
@@ -450,6 +522,8 @@ template <class S>
 CMatMap<S> attention_weights(const Model<S>& m, const Batch& batch, const Workspace<S>& ws, int l, int i, int h) {
   if (l < 0 || l >= m.config.n_layers || i < 0 || i >= batch.size() || h < 0 || h >= m.config.n_heads)
     throw Error(fmt::format("attention_weights: layer {}, string {}, head {} out of range", l, i, h));
+  if (ws.narrow && l == m.config.n_layers - 1)
+    throw Error("attention_weights: the last forward pass computed the last layer at the readout positions only");
   const long T = batch.length(i);
   return CMatMap<S>(ws.layers[static_cast<std::size_t>(l)].probs.data() + ws.prob_offsets[static_cast<std::size_t>(i)] +
                         static_cast<long>(h) * padded<S>(T * T),
@@ -458,6 +532,7 @@ CMatMap<S> attention_weights(const Model<S>& m, const Batch& batch, const Worksp
 
 template <class S>
 std::vector<std::vector<double>> attention_entropies(const Model<S>& m, const Batch& batch, const Workspace<S>& ws) {
+  if (ws.narrow) throw Error("attention_entropies: the last forward pass computed the readout positions only");
   std::vector<std::vector<double>> out;
   const AttentionShape shape{m.config.n_heads, m.config.causal, &batch.offsets, &ws.prob_offsets};
   for (const auto& a : ws.layers) out.push_back(attention_entropy<S>(shape, a.probs));
@@ -466,8 +541,8 @@ std::vector<std::vector<double>> attention_entropies(const Model<S>& m, const Ba
 
 template struct Model<float>;
 template struct Model<double>;
-template StepStats forward<float>(const Model<float>&, const Batch&, Workspace<float>&, const AttentionMode&);
-template StepStats forward<double>(const Model<double>&, const Batch&, Workspace<double>&, const AttentionMode&);
+template StepStats forward<float>(const Model<float>&, const Batch&, Workspace<float>&, const AttentionMode&, ForwardScope);
+template StepStats forward<double>(const Model<double>&, const Batch&, Workspace<double>&, const AttentionMode&, ForwardScope);
 template CMatMap<float> attention_weights<float>(const Model<float>&, const Batch&, const Workspace<float>&, int, int, int);
 template CMatMap<double> attention_weights<double>(const Model<double>&, const Batch&, const Workspace<double>&, int, int, int);
 template void backward<float>(const Model<float>&, const Batch&, Workspace<float>&, float*);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/error.h"
 #include "transformer/batch.h"
 #include "transformer/config.h"
 #include "transformer/layers/attention.h"
@@ -34,6 +35,14 @@ struct Model {
   void init(std::uint64_t seed);
 };
 
+// What a forward pass computes.
+//   all:  every position of every layer (attention maps, final states, analysis).
+//   loss: only what the loss needs. With a classifier that reads one position (readout bos or
+//         last), the last layer's queries, attention output, MLP and ln_f run at that position
+//         alone (its keys and values still at every position): the same loss and gradients for
+//         about 12 d^2 fewer multiply-adds per token. Other heads compute everything.
+enum class ForwardScope { all, loss };
+
 // Activations of one layer, kept for the backward pass. (N, d) unless noted.
 template <class S>
 struct LayerActs {
@@ -41,6 +50,7 @@ struct LayerActs {
   Mat<S> qkv;                                           // (N, 3d): q | k | v
   Vec<S> ln1_mean, ln1_rstd, ln2_mean, ln2_rstd;        // (N)
   AlignedVector<S> probs;  // sum_i attention_prob_size(H, T_i)
+  Mat<S> x_sel, q_in_sel, q_sel;  // narrow last layer: (B, d) x_in, q input, q at the readout rows
   Mat<S> w_qkv;            // (3d, d) the q, k, v weights stacked (one GEMM for all three)
   Vec<S> b_qkv;            // (3d) their biases (attn_bias)
 };
@@ -55,10 +65,17 @@ struct Workspace {
   Mat<S> readout;              // classify: (B, d) the states the classifier reads
   Vec<S> readout_logits;       // classify: (B)
   std::vector<long> prob_offsets;
+  // Narrow forward (ForwardScope::loss with a one-position readout): the last layer, x_final, z
+  // and the readout hold B rows (row i: string i's readout position), and that layer's probs one
+  // query row per string.
+  bool narrow = false;
+  std::vector<int> readout_rows, readout_pos;  // (B) packed row and position of each readout
+  std::vector<long> query_prob_offsets;        // (B+1)
   // backward scratch
   Mat<S> positions;            // (max_len, d) sinusoidal encodings, computed once
   Mat<S> dx, dtmp, datt, dff, dff2, dz;
   Mat<S> dqkv;                 // (N, 3d) dq | dk | dv
+  Mat<S> dx_sel, dq_sel, dq_in_sel;  // narrow last layer: (B, d)
   std::vector<S> string_loss;  // (B)
   AttentionMode mode{};        // attention mode of the last forward pass
 };
@@ -77,7 +94,8 @@ struct StepStats {
 // string needs at least one counted position.
 // Cost: O(N d (4 d + 2 F) L + sum_i T_i^2 d L + N d n_out).
 template <class S>
-StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, const AttentionMode& mode = {});
+StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, const AttentionMode& mode = {},
+                  ForwardScope scope = ForwardScope::all);
 
 // Backward pass of the last forward (same batch and workspace): grads (same layout as params)
 // += d(mean loss)/d(params). Bitwise independent of the number of threads and of the
@@ -85,13 +103,16 @@ StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, const
 template <class S>
 void backward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, S* grads);
 
-// Attention weights (T, T) [query][key] of string i, layer l, head h from the last forward pass.
+// Attention weights (T, T) [query][key] of string i, layer l, head h from the last forward pass
+// (saturn::Error for the last layer of a narrow pass).
 template <class S>
 CMatMap<S> attention_weights(const Model<S>& m, const Batch& batch, const Workspace<S>& ws, int l, int i, int h);
 
-// Final states (T, d) of string i (after ln_f when used) from the last forward pass.
+// Final states (T, d) of string i (after ln_f when used) from the last forward pass (which must
+// have computed every position).
 template <class S>
 auto final_states(const Batch& batch, const Workspace<S>& ws, int i) {
+  if (ws.narrow) throw Error("final_states: the last forward pass computed the readout positions only");
   return ws.z.middleRows(batch.offsets[static_cast<std::size_t>(i)], batch.length(i));
 }
 // Head outputs (T, n_outputs) of string i (next_symbols and lm heads), already scaled by alpha.
@@ -100,7 +121,8 @@ auto output_logits(const Batch& batch, const Workspace<S>& ws, int i) {
   return ws.logits.middleRows(batch.offsets[static_cast<std::size_t>(i)], batch.length(i));
 }
 
-// Mean attention entropy per layer and head of the last forward pass.
+// Mean attention entropy per layer and head of the last forward pass (which must have computed
+// every position).
 template <class S>
 std::vector<std::vector<double>> attention_entropies(const Model<S>& m, const Batch& batch, const Workspace<S>& ws);
 

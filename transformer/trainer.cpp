@@ -19,7 +19,7 @@ EvalScore evaluate(const Model<S>& model, const EvalSet& set, Workspace<S>& ws) 
   double loss = 0;
   long correct = 0;
   for (const auto& b : set.batches) {
-    const auto st = forward(model, b, ws);
+    const auto st = forward(model, b, ws, {}, ForwardScope::loss);
     loss += st.loss * st.strings;
     correct += st.correct;
     r.strings += st.strings;
@@ -70,6 +70,7 @@ TrainSummary train(Model<float>& model, const DataSource& data, const std::vecto
     m.lr = o.optimizer.lr * lr_factor;
     m.grad_norm = grad_norm;
     m.group_norms = group_norms(model.table, model.params.data(), &m.param_norm);
+    if (ws.narrow) forward(model, batch, ws);  // every position (the step's pass computed the loss only)
     m.attention_entropy = attention_entropies(model, batch, ws);
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
     m.examples_per_second = secs > 0 ? static_cast<double>(examples) / secs : 0.0;
@@ -102,7 +103,7 @@ TrainSummary train(Model<float>& model, const DataSource& data, const std::vecto
   std::int64_t stopped_at = -1;  // the step stop_early ended the run at
   for (std::int64_t step = start; step < o.steps; ++step) {
     data.batch(step, batch);  // data cursor == step
-    const auto st = forward(model, batch, ws);
+    const auto st = forward(model, batch, ws, {}, ForwardScope::loss);
     if (!std::isfinite(st.loss)) throw diverged("loss", st.loss, step);
     std::fill(grads.begin(), grads.end(), 0.0f);
     backward(model, batch, ws, grads.data());

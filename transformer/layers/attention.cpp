@@ -108,6 +108,62 @@ void attention_backward(const AttentionShape& sh, const CMatRef<S>& q, const CMa
 }
 
 template <class S>
+void attention_query_forward(const AttentionShape& sh, const std::vector<int>& pos, const CMatRef<S>& q,
+                             const CMatRef<S>& k, const CMatRef<S>& v, AlignedVector<S>& probs, MatRef<S> out) {
+  const auto& off = *sh.offsets;
+  const auto& poff = *sh.prob_offsets;
+  const long d = q.cols(), D = d / sh.heads;
+  const S scale = S(1) / std::sqrt(static_cast<S>(D));
+  const std::size_t B = off.size() - 1;
+  parallel_chunks(0, B, kGrainStrings, [&](std::size_t lo, std::size_t hi) {
+    for (std::size_t i = lo; i < hi; ++i) {
+      const long r0 = off[i], T = off[i + 1] - off[i];
+      const long keys = sh.causal ? pos[i] + 1 : T;
+      for (int h = 0; h < sh.heads; ++h) {
+        VecMap<S> p(probs.data() + poff[i] + static_cast<long>(h) * padded<S>(T), T);
+        p.head(keys).noalias() = q.row(static_cast<long>(i)).segment(h * D, D) * k.block(r0, h * D, keys, D).transpose();
+        p.head(keys) *= scale;
+        weights_from_scores(sh.mode, p.head(keys));
+        if (keys < T) p.tail(T - keys).setZero();
+        out.row(static_cast<long>(i)).segment(h * D, D).noalias() = p.head(keys) * v.block(r0, h * D, keys, D);
+      }
+    }
+  });
+}
+
+template <class S>
+void attention_query_backward(const AttentionShape& sh, const std::vector<int>& pos, const CMatRef<S>& q,
+                              const CMatRef<S>& k, const CMatRef<S>& v, const AlignedVector<S>& probs,
+                              const CMatRef<S>& dout, MatRef<S> dq, MatRef<S> dk, MatRef<S> dv) {
+  if (sh.mode.kind != AttentionKind::softmax) throw Error("attention backward needs softmax attention (the other modes are forward only)");
+  const auto& off = *sh.offsets;
+  const auto& poff = *sh.prob_offsets;
+  const long d = q.cols(), D = d / sh.heads;
+  const S scale = S(1) / std::sqrt(static_cast<S>(D));
+  const std::size_t B = off.size() - 1;
+  parallel_chunks(0, B, kGrainStrings, [&](std::size_t lo, std::size_t hi) {
+    thread_local Vec<S> ds_buf;
+    for (std::size_t i = lo; i < hi; ++i) {
+      const long r0 = off[i], T = off[i + 1] - off[i], row = static_cast<long>(i);
+      const long keys = sh.causal ? pos[i] + 1 : T;
+      if (ds_buf.size() < T) ds_buf.resize(T);
+      for (int h = 0; h < sh.heads; ++h) {
+        const CVecMap<S> p(probs.data() + poff[i] + static_cast<long>(h) * padded<S>(T), keys);
+        const auto dO = dout.row(row).segment(h * D, D);
+        dv.block(r0, h * D, keys, D).noalias() += p.transpose() * dO;
+        // Softmax backward: ds = p * (dp - p . dp), dp = V dO.
+        auto ds = ds_buf.head(keys);
+        ds.noalias() = dO * v.block(r0, h * D, keys, D).transpose();
+        const S dot = p.dot(ds);
+        ds = (p.array() * (ds.array() - dot)).matrix() * scale;
+        dq.row(row).segment(h * D, D).noalias() += ds * k.block(r0, h * D, keys, D);
+        dk.block(r0, h * D, keys, D).noalias() += ds.transpose() * q.row(row).segment(h * D, D);
+      }
+    }
+  });
+}
+
+template <class S>
 std::vector<double> attention_entropy(const AttentionShape& sh, const AlignedVector<S>& probs) {
   const auto& off = *sh.offsets;
   const auto& poff = *sh.prob_offsets;
@@ -135,6 +191,17 @@ template void attention_backward<float>(const AttentionShape&, const CMatRef<flo
 template void attention_backward<double>(const AttentionShape&, const CMatRef<double>&, const CMatRef<double>&, const CMatRef<double>&,
                                          const AlignedVector<double>&, const CMatRef<double>&, MatRef<double>, MatRef<double>,
                                          MatRef<double>);
+template void attention_query_forward<float>(const AttentionShape&, const std::vector<int>&, const CMatRef<float>&,
+                                             const CMatRef<float>&, const CMatRef<float>&, AlignedVector<float>&, MatRef<float>);
+template void attention_query_forward<double>(const AttentionShape&, const std::vector<int>&, const CMatRef<double>&,
+                                              const CMatRef<double>&, const CMatRef<double>&, AlignedVector<double>&,
+                                              MatRef<double>);
+template void attention_query_backward<float>(const AttentionShape&, const std::vector<int>&, const CMatRef<float>&,
+                                              const CMatRef<float>&, const CMatRef<float>&, const AlignedVector<float>&,
+                                              const CMatRef<float>&, MatRef<float>, MatRef<float>, MatRef<float>);
+template void attention_query_backward<double>(const AttentionShape&, const std::vector<int>&, const CMatRef<double>&,
+                                               const CMatRef<double>&, const CMatRef<double>&, const AlignedVector<double>&,
+                                               const CMatRef<double>&, MatRef<double>, MatRef<double>, MatRef<double>);
 template std::vector<double> attention_entropy<float>(const AttentionShape&, const AlignedVector<float>&);
 template std::vector<double> attention_entropy<double>(const AttentionShape&, const AlignedVector<double>&);
 

@@ -49,6 +49,23 @@ template <class S>
 void attention_backward(const AttentionShape& shape, const CMatRef<S>& q, const CMatRef<S>& k, const CMatRef<S>& v,
                         const AlignedVector<S>& probs, const CMatRef<S>& dout, MatRef<S> dq, MatRef<S> dk, MatRef<S> dv);
 
+// One query per string (the last layer of a model whose loss reads one position): row i of q and
+// out (B, d) belongs to position pos[i] of string i, whose keys and values are its rows of k, v
+// (N, d) as above (causal: keys <= pos[i]). probs: per string H blocks of T_i weights, each padded
+// (offsets in shape.prob_offsets, sized by attention_query_prob_size).
+template <class S>
+long attention_query_prob_size(int heads, long T) {
+  return heads * padded<S>(T);
+}
+template <class S>
+void attention_query_forward(const AttentionShape& shape, const std::vector<int>& pos, const CMatRef<S>& q,
+                             const CMatRef<S>& k, const CMatRef<S>& v, AlignedVector<S>& probs, MatRef<S> out);
+// dq (B, d), dk, dv (N, d) += gradients from dout (B, d). Softmax only.
+template <class S>
+void attention_query_backward(const AttentionShape& shape, const std::vector<int>& pos, const CMatRef<S>& q,
+                              const CMatRef<S>& k, const CMatRef<S>& v, const AlignedVector<S>& probs,
+                              const CMatRef<S>& dout, MatRef<S> dq, MatRef<S> dk, MatRef<S> dv);
+
 // Mean attention entropy (nats) per head over all query positions of the batch.
 template <class S>
 std::vector<double> attention_entropy(const AttentionShape& shape, const AlignedVector<S>& probs);
