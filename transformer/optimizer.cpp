@@ -1,14 +1,22 @@
 #include "transformer/optimizer.h"
 
+#include <Eigen/Core>
+
+#include <algorithm>
 #include <cmath>
 
 namespace saturn {
 
 template <class S>
 double l2_norm(const S* x, std::size_t n) {
-  double s = 0;
-  for (std::size_t i = 0; i < n; ++i) s += static_cast<double>(x[i]) * static_cast<double>(x[i]);
-  return std::sqrt(s);
+  // Eight partial sums in a fixed order (element i goes to sum i mod 8), so the compiler can keep
+  // them in one vector register; the result depends on n only, never on threads.
+  double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (std::size_t j = 0; j < 8; ++j) part[j] += static_cast<double>(x[i + j]) * static_cast<double>(x[i + j]);
+  for (std::size_t j = 0; i < n; ++i, ++j) part[j] += static_cast<double>(x[i]) * static_cast<double>(x[i]);
+  return std::sqrt(((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7])));
 }
 
 template <class S>
@@ -56,13 +64,34 @@ double Optimizer<S>::step(S* params, S* grads, double schedule_factor) {
         const S b1 = static_cast<S>(o.beta1), b2 = static_cast<S>(o.beta2);
         const S step_size = static_cast<S>(static_cast<double>(lr) / bc1);
         const S sqrt_bc2 = static_cast<S>(std::sqrt(bc2)), eps = static_cast<S>(o.eps);
+        // Blocks of 16 elements in aligned local arrays: packet sqrt and division, and every
+        // element through the same instructions whatever its address (a scalar loop keeps
+        // std::sqrt's errno path and does not vectorise; Eigen maps over the tensors would peel
+        // an address-dependent head through scalar code, and resumed runs would drift).
+        constexpr std::size_t W = 16;
+        using Blk = Eigen::Array<S, static_cast<int>(W), 1>;
         const bool decoupled = o.kind == OptimizerKind::adamw;
-        for (std::size_t j = 0; j < spec.size; ++j) {
-          if (decoupled) p[j] *= S(1) - lr * wd;
-          const S d = decoupled ? gr[j] : gr[j] + wd * p[j];
-          m[j] = b1 * m[j] + (S(1) - b1) * d;
-          v[j] = b2 * v[j] + (S(1) - b2) * d * d;
-          p[j] -= step_size * m[j] / (std::sqrt(v[j]) / sqrt_bc2 + eps);
+        Blk P, G, M, V;
+        for (std::size_t j = 0; j < spec.size; j += W) {
+          const std::size_t k = std::min(W, spec.size - j);
+          if (k < W) {  // the tail: zeros in the unused lanes (v = 0 keeps them finite)
+            P.setZero();
+            G.setZero();
+            M.setZero();
+            V.setZero();
+          }
+          std::copy_n(p + j, k, P.data());
+          std::copy_n(gr + j, k, G.data());
+          std::copy_n(m + j, k, M.data());
+          std::copy_n(v + j, k, V.data());
+          if (decoupled) P *= S(1) - lr * wd;
+          else G += wd * P;  // L2 term in the gradient (of this local copy)
+          M = b1 * M + (S(1) - b1) * G;
+          V = b2 * V + (S(1) - b2) * G.square();
+          P -= step_size * M / (V.sqrt() / sqrt_bc2 + eps);
+          std::copy_n(P.data(), k, p + j);
+          std::copy_n(M.data(), k, m + j);
+          std::copy_n(V.data(), k, v + j);
         }
         break;
       }
