@@ -1,5 +1,7 @@
 #include "transformer/checkpoint.h"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include <fstream>
@@ -51,6 +53,8 @@ void save_checkpoint(const fs::path& dir, const Model<S>& model, const Optimizer
   j["step"] = state.step;
   j["data_cursor"] = state.data_cursor;
   j["seed"] = state.seed;
+  if (std::isfinite(state.last_loss)) j["last_loss"] = state.last_loss;
+  if (std::isfinite(state.last_accuracy)) j["last_accuracy"] = state.last_accuracy;
   j["optimizer"] = {{"kind", kind_name(opt.options().kind)}, {"steps", opt.steps()}};
   write_file_atomic(tmp / "state.json", j.dump(2) + "\n");
   // Swap in: a complete checkpoint exists at dir or old at every moment.
@@ -85,6 +89,8 @@ CheckpointState load_checkpoint(const fs::path& dir, Model<S>& model, Optimizer<
     state.step = j.at("step").get<std::int64_t>();
     state.data_cursor = j.at("data_cursor").get<std::int64_t>();
     state.seed = j.at("seed").get<std::uint64_t>();
+    if (j.contains("last_loss")) state.last_loss = j.at("last_loss").get<double>();
+    if (j.contains("last_accuracy")) state.last_accuracy = j.at("last_accuracy").get<double>();
     kind = j.at("optimizer").at("kind").get<std::string>();
     opt_steps = j.at("optimizer").at("steps").get<std::int64_t>();
   } catch (const nlohmann::json::exception& e) {

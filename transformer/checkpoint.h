@@ -16,6 +16,7 @@
 // config differs from the model's, whose optimizer kind differs, or whose files are corrupt.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -29,6 +30,9 @@ struct CheckpointState {
   std::int64_t step = 0;         // training steps completed
   std::int64_t data_cursor = 0;  // index of the next batch the data source yields
   std::uint64_t seed = 0;        // the run's TrainOptions::seed (resuming checks it)
+  // Loss and accuracy of the last step's batch (TrainSummary::final_*), so that a run resumed
+  // from its final checkpoint reports what an uninterrupted one does. NaN before the first step.
+  double last_loss = std::nan(""), last_accuracy = std::nan("");
 };
 
 // Cost: one pass over parameters and optimizer state; files written atomically as above.

@@ -54,6 +54,8 @@ TrainSummary train(Model<float>& model, const DataSource& data, const std::vecto
       if (state.data_cursor != state.step)
         throw Error(fmt::format("{}: data cursor {} differs from step {}", found->string(), state.data_cursor, state.step));
       start = state.step;
+      if (std::isfinite(state.last_loss)) summary.final_loss = state.last_loss;  // absent in older checkpoints
+      if (std::isfinite(state.last_accuracy)) summary.final_accuracy = state.last_accuracy;
     }
     log.emplace(o.out_dir / "metrics.jsonl", found ? start : -1);
   }
@@ -127,7 +129,7 @@ TrainSummary train(Model<float>& model, const DataSource& data, const std::vecto
       }
     }
     if (writing && o.checkpoint_every > 0 && done % o.checkpoint_every == 0 && done != o.steps)
-      save_checkpoint(ckpt, model, opt, {done, done, o.seed});
+      save_checkpoint(ckpt, model, opt, {done, done, o.seed, summary.final_loss, summary.final_accuracy});
   }
   summary.steps_done = stopped_at >= 0 ? stopped_at : std::max<std::int64_t>(start, o.steps);
   summary.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -135,7 +137,8 @@ TrainSummary train(Model<float>& model, const DataSource& data, const std::vecto
   summary.tokens_per_second = summary.seconds > 0 ? static_cast<double>(tokens) / summary.seconds : 0;
   if (stopped_at < 0) summary.evals = run_evals(summary.steps_done);
   if (writing) {
-    save_checkpoint(ckpt, model, opt, {summary.steps_done, summary.steps_done, o.seed});
+    save_checkpoint(ckpt, model, opt,
+                    {summary.steps_done, summary.steps_done, o.seed, summary.final_loss, summary.final_accuracy});
     save_model_dir(o.out_dir / "model", model);
   }
   return summary;

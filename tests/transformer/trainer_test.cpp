@@ -105,6 +105,28 @@ TEST(Trainer, ResumingFromACheckpointContinuesBitwise) {
   EXPECT_EQ(straight, resumed);
 }
 
+TEST(Trainer, ARunResumedFromItsFinalCheckpointReportsTheSameFinalLoss) {
+  const auto dir = fs::temp_directory_path() / "saturn_resume_final";
+  fs::remove_all(dir);
+  const auto c = small_config();
+  auto run = [&] {
+    Model<float> m(c);
+    m.init(5);
+    TrainOptions o;
+    o.steps = 15;
+    o.log_every = 5;
+    o.out_dir = dir;
+    return train(m, RandomSource(c), {}, o);
+  };
+  const auto first = run();
+  const auto again = run();  // killed after the final checkpoint: restarted, no step runs
+  EXPECT_EQ(again.steps_done, 15);
+  EXPECT_EQ(first.final_loss, again.final_loss);
+  EXPECT_EQ(first.final_accuracy, again.final_accuracy);
+  EXPECT_GT(first.final_loss, 0.0);
+  fs::remove_all(dir);
+}
+
 TEST(Trainer, NonFiniteLossStopsCleanly) {
   const auto c = small_config();
   Model<float> m(c);
