@@ -41,93 +41,105 @@ void weights_from_scores(const AttentionMode& mode, Row row) {
     }
   }
 }
+
+// One head of one string: its rows [r0, r0 + T) of the packed batch, its columns [h D, h D + D),
+// and the start of its probability block.
+template <class S>
+struct HeadSlice {
+  std::size_t i;  // string
+  long r0, T;
+  int h;
+  long D;         // head width
+  S scale;        // 1 / sqrt(D)
+  long prob;      // offset of this head's block in the probability buffer
+  long cols() const { return h * D; }
+};
+
+// Calls f(HeadSlice) for every string and head, in parallel over strings (each string writes only
+// its own rows and probabilities, so the results do not depend on the threads). block(T) is the
+// size of one head's probability block for a string of T tokens.
+template <class S, class Block, class F>
+void for_each_head(const AttentionShape& sh, long d, Block block, F&& f) {
+  const auto& off = *sh.offsets;
+  const auto& poff = *sh.prob_offsets;
+  const long D = d / sh.heads;
+  const S scale = S(1) / std::sqrt(static_cast<S>(D));
+  parallel_chunks(0, off.size() - 1, kGrainStrings, [&](std::size_t lo, std::size_t hi) {
+    for (std::size_t i = lo; i < hi; ++i) {
+      const long r0 = off[i], T = off[i + 1] - off[i];
+      for (int h = 0; h < sh.heads; ++h) f(HeadSlice<S>{i, r0, T, h, D, scale, poff[i] + static_cast<long>(h) * block(T)});
+    }
+  });
 }
+template <class S>
+long square_block(long T) { return padded<S>(T * T); }
+template <class S>
+long row_block(long T) { return padded<S>(T); }
+
+void require_softmax(const AttentionShape& sh) {
+  if (sh.mode.kind != AttentionKind::softmax) throw Error("attention backward needs softmax attention (the other modes are forward only)");
+}
+
+}  // namespace
 
 template <class S>
 void attention_forward(const AttentionShape& sh, const CMatRef<S>& q, const CMatRef<S>& k, const CMatRef<S>& v,
                        AlignedVector<S>& probs, MatRef<S> out) {
-  const auto& off = *sh.offsets;
-  const auto& poff = *sh.prob_offsets;
-  const long d = q.cols(), D = d / sh.heads;
-  const S scale = S(1) / std::sqrt(static_cast<S>(D));
-  const std::size_t B = off.size() - 1;
-  parallel_chunks(0, B, kGrainStrings, [&](std::size_t lo, std::size_t hi) {
-    for (std::size_t i = lo; i < hi; ++i) {
-      const long r0 = off[i], T = off[i + 1] - off[i];
-      for (int h = 0; h < sh.heads; ++h) {
-        MatMap<S> P(probs.data() + poff[i] + static_cast<long>(h) * padded<S>(T * T), T, T);  // (T, T)
-        P.noalias() = q.block(r0, h * D, T, D) * k.block(r0, h * D, T, D).transpose();
-        P *= scale;
-        for (long t = 0; t < T; ++t) {
-          const long keys = sh.causal ? t + 1 : T;
-          weights_from_scores(sh.mode, P.row(t).head(keys));
-          if (keys < T) P.row(t).tail(T - keys).setZero();
-        }
-        out.block(r0, h * D, T, D).noalias() = P * v.block(r0, h * D, T, D);
-      }
+  for_each_head<S>(sh, q.cols(), square_block<S>, [&](const HeadSlice<S>& x) {
+    const long r0 = x.r0, T = x.T, c = x.cols(), D = x.D;
+    MatMap<S> P(probs.data() + x.prob, T, T);  // (T, T)
+    P.noalias() = q.block(r0, c, T, D) * k.block(r0, c, T, D).transpose();
+    P *= x.scale;
+    for (long t = 0; t < T; ++t) {
+      const long keys = sh.causal ? t + 1 : T;
+      weights_from_scores(sh.mode, P.row(t).head(keys));
+      if (keys < T) P.row(t).tail(T - keys).setZero();
     }
+    out.block(r0, c, T, D).noalias() = P * v.block(r0, c, T, D);
   });
 }
 
 template <class S>
 void attention_backward(const AttentionShape& sh, const CMatRef<S>& q, const CMatRef<S>& k, const CMatRef<S>& v,
                         const AlignedVector<S>& probs, const CMatRef<S>& dout, MatRef<S> dq, MatRef<S> dk, MatRef<S> dv) {
-  if (sh.mode.kind != AttentionKind::softmax) throw Error("attention backward needs softmax attention (the other modes are forward only)");
-  const auto& off = *sh.offsets;
-  const auto& poff = *sh.prob_offsets;
-  const long d = q.cols(), D = d / sh.heads;
-  const S scale = S(1) / std::sqrt(static_cast<S>(D));
-  const std::size_t B = off.size() - 1;
-  parallel_chunks(0, B, kGrainStrings, [&](std::size_t lo, std::size_t hi) {
+  require_softmax(sh);
+  for_each_head<S>(sh, q.cols(), square_block<S>, [&](const HeadSlice<S>& x) {
     // (T, T) scratch per worker thread, grown to the longest string and kept: no heap allocation
     // per string. Eigen aligns its start, so row-wise sums below do not depend on which buffer.
     thread_local Mat<S> dP_buf, dS_buf;
-    for (std::size_t i = lo; i < hi; ++i) {
-      const long r0 = off[i], T = off[i + 1] - off[i];
-      for (int h = 0; h < sh.heads; ++h) {
-        const CMatMap<S> P(probs.data() + poff[i] + static_cast<long>(h) * padded<S>(T * T), T, T);
-        const auto dO = dout.block(r0, h * D, T, D);
-        dv.block(r0, h * D, T, D).noalias() += P.transpose() * dO;
-        if (dP_buf.size() < T * T) {
-          dP_buf.resize(T, T);
-          dS_buf.resize(T, T);
-        }
-        MatMap<S> dP(dP_buf.data(), T, T), dS(dS_buf.data(), T, T);
-        dP.noalias() = dO * v.block(r0, h * D, T, D).transpose();  // (T, T)
-        // Softmax backward per row: dS = P * (dP - sum(P * dP)); masked entries have P = 0.
-        for (long t = 0; t < T; ++t) {
-          const S dot = P.row(t).dot(dP.row(t));
-          dS.row(t) = (P.row(t).array() * (dP.row(t).array() - dot)).matrix();
-        }
-        dS *= scale;
-        dq.block(r0, h * D, T, D).noalias() += dS * k.block(r0, h * D, T, D);
-        dk.block(r0, h * D, T, D).noalias() += dS.transpose() * q.block(r0, h * D, T, D);
-      }
+    const long r0 = x.r0, T = x.T, c = x.cols(), D = x.D;
+    const CMatMap<S> P(probs.data() + x.prob, T, T);
+    const auto dO = dout.block(r0, c, T, D);
+    dv.block(r0, c, T, D).noalias() += P.transpose() * dO;
+    if (dP_buf.size() < T * T) {
+      dP_buf.resize(T, T);
+      dS_buf.resize(T, T);
     }
+    MatMap<S> dP(dP_buf.data(), T, T), dS(dS_buf.data(), T, T);
+    dP.noalias() = dO * v.block(r0, c, T, D).transpose();  // (T, T)
+    // Softmax backward per row: dS = P * (dP - sum(P * dP)); masked entries have P = 0.
+    for (long t = 0; t < T; ++t) {
+      const S dot = P.row(t).dot(dP.row(t));
+      dS.row(t) = (P.row(t).array() * (dP.row(t).array() - dot)).matrix();
+    }
+    dS *= x.scale;
+    dq.block(r0, c, T, D).noalias() += dS * k.block(r0, c, T, D);
+    dk.block(r0, c, T, D).noalias() += dS.transpose() * q.block(r0, c, T, D);
   });
 }
 
 template <class S>
 void attention_query_forward(const AttentionShape& sh, const std::vector<int>& pos, const CMatRef<S>& q,
                              const CMatRef<S>& k, const CMatRef<S>& v, AlignedVector<S>& probs, MatRef<S> out) {
-  const auto& off = *sh.offsets;
-  const auto& poff = *sh.prob_offsets;
-  const long d = q.cols(), D = d / sh.heads;
-  const S scale = S(1) / std::sqrt(static_cast<S>(D));
-  const std::size_t B = off.size() - 1;
-  parallel_chunks(0, B, kGrainStrings, [&](std::size_t lo, std::size_t hi) {
-    for (std::size_t i = lo; i < hi; ++i) {
-      const long r0 = off[i], T = off[i + 1] - off[i];
-      const long keys = sh.causal ? pos[i] + 1 : T;
-      for (int h = 0; h < sh.heads; ++h) {
-        VecMap<S> p(probs.data() + poff[i] + static_cast<long>(h) * padded<S>(T), T);
-        p.head(keys).noalias() = q.row(static_cast<long>(i)).segment(h * D, D) * k.block(r0, h * D, keys, D).transpose();
-        p.head(keys) *= scale;
-        weights_from_scores(sh.mode, p.head(keys));
-        if (keys < T) p.tail(T - keys).setZero();
-        out.row(static_cast<long>(i)).segment(h * D, D).noalias() = p.head(keys) * v.block(r0, h * D, keys, D);
-      }
-    }
+  for_each_head<S>(sh, q.cols(), row_block<S>, [&](const HeadSlice<S>& x) {
+    const long r0 = x.r0, T = x.T, c = x.cols(), D = x.D, row = static_cast<long>(x.i);
+    const long keys = sh.causal ? pos[x.i] + 1 : T;
+    VecMap<S> p(probs.data() + x.prob, T);
+    p.head(keys).noalias() = q.row(row).segment(c, D) * k.block(r0, c, keys, D).transpose();
+    p.head(keys) *= x.scale;
+    weights_from_scores(sh.mode, p.head(keys));
+    if (keys < T) p.tail(T - keys).setZero();
+    out.row(row).segment(c, D).noalias() = p.head(keys) * v.block(r0, c, keys, D);
   });
 }
 
@@ -135,31 +147,22 @@ template <class S>
 void attention_query_backward(const AttentionShape& sh, const std::vector<int>& pos, const CMatRef<S>& q,
                               const CMatRef<S>& k, const CMatRef<S>& v, const AlignedVector<S>& probs,
                               const CMatRef<S>& dout, MatRef<S> dq, MatRef<S> dk, MatRef<S> dv) {
-  if (sh.mode.kind != AttentionKind::softmax) throw Error("attention backward needs softmax attention (the other modes are forward only)");
-  const auto& off = *sh.offsets;
-  const auto& poff = *sh.prob_offsets;
-  const long d = q.cols(), D = d / sh.heads;
-  const S scale = S(1) / std::sqrt(static_cast<S>(D));
-  const std::size_t B = off.size() - 1;
-  parallel_chunks(0, B, kGrainStrings, [&](std::size_t lo, std::size_t hi) {
+  require_softmax(sh);
+  for_each_head<S>(sh, q.cols(), row_block<S>, [&](const HeadSlice<S>& x) {
     thread_local Vec<S> ds_buf;
-    for (std::size_t i = lo; i < hi; ++i) {
-      const long r0 = off[i], T = off[i + 1] - off[i], row = static_cast<long>(i);
-      const long keys = sh.causal ? pos[i] + 1 : T;
-      if (ds_buf.size() < T) ds_buf.resize(T);
-      for (int h = 0; h < sh.heads; ++h) {
-        const CVecMap<S> p(probs.data() + poff[i] + static_cast<long>(h) * padded<S>(T), keys);
-        const auto dO = dout.row(row).segment(h * D, D);
-        dv.block(r0, h * D, keys, D).noalias() += p.transpose() * dO;
-        // Softmax backward: ds = p * (dp - p . dp), dp = V dO.
-        auto ds = ds_buf.head(keys);
-        ds.noalias() = dO * v.block(r0, h * D, keys, D).transpose();
-        const S dot = p.dot(ds);
-        ds = (p.array() * (ds.array() - dot)).matrix() * scale;
-        dq.row(row).segment(h * D, D).noalias() += ds * k.block(r0, h * D, keys, D);
-        dk.block(r0, h * D, keys, D).noalias() += ds.transpose() * q.row(row).segment(h * D, D);
-      }
-    }
+    const long r0 = x.r0, T = x.T, c = x.cols(), D = x.D, row = static_cast<long>(x.i);
+    const long keys = sh.causal ? pos[x.i] + 1 : T;
+    if (ds_buf.size() < T) ds_buf.resize(T);
+    const CVecMap<S> p(probs.data() + x.prob, keys);
+    const auto dO = dout.row(row).segment(c, D);
+    dv.block(r0, c, keys, D).noalias() += p.transpose() * dO;
+    // Softmax backward: ds = p * (dp - p . dp), dp = V dO.
+    auto ds = ds_buf.head(keys);
+    ds.noalias() = dO * v.block(r0, c, keys, D).transpose();
+    const S dot = p.dot(ds);
+    ds = (p.array() * (ds.array() - dot)).matrix() * x.scale;
+    dq.row(row).segment(c, D).noalias() += ds * k.block(r0, c, keys, D);
+    dk.block(r0, c, keys, D).noalias() += ds.transpose() * q.row(row).segment(c, D);
   });
 }
 
