@@ -2,7 +2,8 @@
 # Saturn vs PyTorch training throughput on the four configs, at 1 and 2 threads.
 # PyTorch is measured twice: as Debian installs it, and at its best on this machine (OpenBLAS
 # with its AVX-512 kernels forced by OPENBLAS_CORETYPE=SkylakeX, tcmalloc preloaded).
-# Note: Saturn packs strings without padding; PyTorch pads each batch to its longest string.
+# Note: Saturn packs strings without padding and computes the classifier's last layer at the BOS
+# position only (ForwardScope::loss); PyTorch pads each batch to its longest string.
 # Usage: bash benchmarks/compare_torch.sh [build-dir]   (needs python3-torch; installs the
 # OpenBLAS and tcmalloc packages when run as root)
 set -euo pipefail
@@ -47,7 +48,7 @@ def torch(kind, t):
         r[int(m[1])] = float(m[3])
     return r
 names = ["d=32 L=1 H=2 len<=32 B=32", "d=64 L=2 H=4 len<=64 B=32", "d=128 L=4 H=4 len<=128 B=64", "d=256 L=4 H=8 len<=256 B=32"]
-print("Saturn packs strings (no padding); PyTorch pads to the longest string of each batch.")
+print("Saturn packs strings (no padding) and runs the classifier's last layer at the BOS position only; PyTorch pads to the longest string of each batch and computes every position.")
 print(f"single-core float32 GEMM peak (Eigen, 1024^3): {peak:.1f} GFLOP/s")
 print(f"{'config':<30} {'thr':>3} {'saturn ex/s':>12} {'GFLOP/s':>8} {'torch ex/s':>11} {'tuned ex/s':>11} {'x torch':>8} {'x tuned':>8}")
 for t in (1, 2):
