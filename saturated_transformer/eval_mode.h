@@ -7,7 +7,8 @@
 //                   the positions whose score ties the maximum (strong saturated attention zeta)
 //   hard            unique-max attention: all weight on the leftmost maximal position (eta)
 //
-// Ties: score s_j ties the maximum m when m - s_j <= kTieTolerance * max(1, |m|). Keys computed
+// Ties: score s_j ties the maximum m when m - s_j <= kTieTolerance * max(1, |m|) (the one tie rule,
+// transformer/layers/tie_rule.h, shared with the trainable model's attention). Keys computed
 // from identical inputs produce bitwise-identical scores, so equal tokens always tie exactly.
 #pragma once
 
@@ -15,8 +16,6 @@
 #include <string_view>
 
 namespace saturn {
-
-inline constexpr double kTieTolerance = 1e-9;
 
 struct EvalMode {
   enum class Kind { softmax, temperature, scaled, saturated, hard };

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "core/error.h"
+#include "transformer/layers/tie_rule.h"
 
 namespace saturn {
 
@@ -80,34 +81,21 @@ void Evaluator::layer_norm(Eigen::Ref<RowMatrix> x, const Eigen::RowVectorXd& w,
 
 void Evaluator::attention_weights(const Eigen::Ref<const Eigen::RowVectorXd>& scores,
                                   Eigen::Ref<Eigen::RowVectorXd> out) const {
-  const long n = scores.size();
-  const double m = scores.maxCoeff();
   switch (mode_.kind) {
     case EvalMode::Kind::softmax:
     case EvalMode::Kind::scaled:
     case EvalMode::Kind::temperature: {
+      const double m = scores.maxCoeff();
       const double c = mode_.kind == EvalMode::Kind::temperature ? mode_.value : 1.0;
       out = ((scores.array() - m) * c).exp();
       out /= out.sum();
       return;
     }
     case EvalMode::Kind::saturated:
-    case EvalMode::Kind::hard: {
-      const double tol = kTieTolerance * std::max(1.0, std::abs(m));
-      out.setZero();
-      if (mode_.kind == EvalMode::Kind::hard) {
-        for (long j = 0; j < n; ++j)
-          if (m - scores[j] <= tol) {
-            out[j] = 1.0;
-            return;
-          }
-      }
-      long ties = 0;
-      for (long j = 0; j < n; ++j) ties += (m - scores[j] <= tol);
-      for (long j = 0; j < n; ++j)
-        if (m - scores[j] <= tol) out[j] = 1.0 / static_cast<double>(ties);
+    case EvalMode::Kind::hard:
+      out = scores;
+      tie_weights(out, mode_.kind == EvalMode::Kind::hard);
       return;
-    }
   }
 }
 
@@ -142,7 +130,7 @@ void Evaluator::attention(const Layer& l, State& s, int layer, int r0, int r1, b
       scores.noalias() = q.row(i).segment(h * dh, dh) * Kall.block(0, h * dh, keys, dh).transpose();
       scores *= inv_sqrt;
       attention_weights(scores, w);
-      const double m = scores.maxCoeff(), tol = kTieTolerance * std::max(1.0, std::abs(m));
+      const double m = scores.maxCoeff(), tol = tie_band(m);
       for (long j = 0; j < keys; ++j)
         if (m - scores[j] > tol) s.min_score_gap = std::min(s.min_score_gap, m - scores[j]);
       heads.row(i).segment(h * dh, dh).noalias() = w * Vall.block(0, h * dh, keys, dh);

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/parallel.h"
+#include "transformer/layers/tie_rule.h"
 
 namespace saturn {
 
@@ -23,22 +24,7 @@ void weights_from_scores(const AttentionMode& mode, Row row) {
       return;
     }
     case AttentionKind::saturated:
-    case AttentionKind::hard: {
-      const S m = row.maxCoeff();
-      const S floor = m - static_cast<S>(mode.tolerance) * std::max(std::abs(m), S(1));
-      if (mode.kind == AttentionKind::hard) {
-        long first = 0;  // leftmost key tying the maximum
-        while (first + 1 < row.size() && row[first] < floor) ++first;
-        row.setZero();
-        row[first] = S(1);
-        return;
-      }
-      long ties = 0;
-      for (long j = 0; j < row.size(); ++j) ties += row[j] >= floor;
-      const S w = S(1) / static_cast<S>(ties);
-      for (long j = 0; j < row.size(); ++j) row[j] = row[j] >= floor ? w : S(0);
-      return;
-    }
+    case AttentionKind::hard: tie_weights(row, mode.kind == AttentionKind::hard, mode.tolerance); return;
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "transformer/layers/tie_rule.h"
 #include "transformer/tensor.h"
 
 namespace saturn {
@@ -14,14 +15,14 @@ namespace saturn {
 // a backward pass; the others are forward-only hooks for the saturated-attention studies.
 //   softmax:     p = softmax(s)
 //   temperature: p = softmax(C s)
-//   saturated:   p uniform over the keys tying the maximum: s >= max - tolerance * max(|max|, 1)
+//   saturated:   p uniform over the keys tying the maximum: max - s <= tolerance * max(1, |max|)
 //   hard:        p one-hot on the leftmost key tying the maximum (same tie rule)
-// (the tie rule of python/torch_reference.py and the saturated-transformer simulator)
+// (the tie rule of transformer/layers/tie_rule.h, shared with the saturated-transformer simulator)
 enum class AttentionKind { softmax, temperature, saturated, hard };
 struct AttentionMode {
   AttentionKind kind = AttentionKind::softmax;
   double temperature = 1.0;  // C (temperature kind)
-  double tolerance = 1e-9;   // relative tie tolerance (saturated and hard kinds)
+  double tolerance = kTieTolerance;  // relative tie tolerance (saturated and hard kinds)
 };
 
 struct AttentionShape {
