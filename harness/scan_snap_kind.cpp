@@ -1,5 +1,5 @@
 // The `scan_snap` kind: Tian et al. 2023's synthetic data, trained with the reparameterised
-// 1-layer model (scan_snap/trainer.h) or the ordinary 1-layer transformer
+// 1-layer model (scan_snap/reparam_training.h) or the ordinary 1-layer transformer
 // (scan_snap/transformer_variant.h); records each class's attention over its key tokens.
 //
 // Files in the run folder:
@@ -22,8 +22,8 @@
 #include "core/rng.h"
 #include "harness/task_kinds.h"
 #include "scan_snap/analysis.h"
-#include "scan_snap/model.h"
-#include "scan_snap/trainer.h"
+#include "scan_snap/reparam_model.h"
+#include "scan_snap/reparam_training.h"
 #include "scan_snap/transformer_variant.h"
 
 namespace saturn {

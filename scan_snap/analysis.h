@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "scan_snap/data.h"
-#include "scan_snap/trainer.h"
+#include "scan_snap/reparam_training.h"
 
 namespace saturn::scan_snap {
 

@@ -17,7 +17,7 @@
 #include <cstdint>
 
 #include "scan_snap/data.h"
-#include "scan_snap/trainer.h"
+#include "scan_snap/reparam_training.h"
 #include "transformer/config.h"
 #include "transformer/model.h"
 #include "transformer/optimizer.h"

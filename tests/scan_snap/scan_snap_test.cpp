@@ -4,8 +4,8 @@
 #include <map>
 
 #include "scan_snap/data.h"
-#include "scan_snap/model.h"
-#include "scan_snap/trainer.h"
+#include "scan_snap/reparam_model.h"
+#include "scan_snap/reparam_training.h"
 
 namespace saturn::scan_snap {
 namespace {

@@ -1,4 +1,4 @@
-#include "scan_snap/model.h"
+#include "scan_snap/reparam_model.h"
 
 #include <cmath>
 

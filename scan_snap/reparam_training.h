@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "scan_snap/data.h"
-#include "scan_snap/model.h"
+#include "scan_snap/reparam_model.h"
 
 namespace saturn::scan_snap {
 

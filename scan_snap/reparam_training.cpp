@@ -1,4 +1,4 @@
-#include "scan_snap/trainer.h"
+#include "scan_snap/reparam_training.h"
 
 #include <algorithm>
 #include <cmath>
