@@ -1,9 +1,10 @@
 #include "automata/automaton.h"
 
 #include <set>
+#include <string>
 #include <vector>
 
-#include "automata/trim.h"
+#include "core/error.h"
 
 namespace saturn::automata {
 
@@ -18,71 +19,11 @@ bool is_deterministic(const Automaton& a) {
   return true;
 }
 
-bool is_trim(const Automaton& a) { return trim(a).num_states() == a.num_states(); }
-
-bool is_minimal(const Automaton& a) {
-  if (!is_deterministic(a) || !is_trim(a)) return false;
-  // Table filling (Myhill-Nerode), deliberately independent of minimize()'s Moore refinement:
-  // mark pairs told apart by acceptance, then pairs whose successors on some symbol are marked,
-  // until nothing changes. Missing transitions go to an implicit dead state n.
-  const int n = a.num_states(), sigma = a.alphabet.size(), m = n + 1;
-  std::vector<int> delta(static_cast<std::size_t>(m * sigma), n);
-  for (auto e : boost::make_iterator_range(boost::edges(a.graph)))
-    delta[boost::source(e, a.graph) * static_cast<std::size_t>(sigma) + static_cast<std::size_t>(a.graph[e].symbol)] =
-        static_cast<int>(boost::target(e, a.graph));
-  auto acc = [&](int s) { return s < n && a.accepting(static_cast<State>(s)); };
-  std::vector<char> apart(static_cast<std::size_t>(m * m), 0);
-  for (int p = 0; p < m; ++p)
-    for (int q = 0; q < m; ++q) apart[static_cast<std::size_t>(p * m + q)] = acc(p) != acc(q);
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (int p = 0; p < m; ++p)
-      for (int q = 0; q < m; ++q) {
-        if (apart[static_cast<std::size_t>(p * m + q)]) continue;
-        for (int x = 0; x < sigma; ++x) {
-          const int pp = delta[static_cast<std::size_t>(p * sigma + x)], qq = delta[static_cast<std::size_t>(q * sigma + x)];
-          if (apart[static_cast<std::size_t>(pp * m + qq)]) {
-            apart[static_cast<std::size_t>(p * m + q)] = 1;
-            changed = true;
-            break;
-          }
-        }
-      }
-  }
-  for (int p = 0; p < n; ++p)
-    for (int q = p + 1; q < n; ++q)
-      if (!apart[static_cast<std::size_t>(p * m + q)]) return false;
-  return true;
-}
-
-namespace {
-void closure(const Automaton& a, std::set<State>& states) {
-  std::vector<State> stack(states.begin(), states.end());
-  while (!stack.empty()) {
-    const State s = stack.back();
-    stack.pop_back();
-    for (auto e : boost::make_iterator_range(boost::out_edges(s, a.graph)))
-      if (a.graph[e].symbol == kEpsilon && states.insert(boost::target(e, a.graph)).second)
-        stack.push_back(boost::target(e, a.graph));
-  }
-}
-}  // namespace
-
-bool accepts(const Automaton& a, WordView w) {
-  if (a.num_states() == 0) return false;
-  std::set<State> current{a.start};
-  closure(a, current);
-  for (Symbol sym : w) {
-    std::set<State> next;
-    for (State s : current)
-      for (auto e : boost::make_iterator_range(boost::out_edges(s, a.graph)))
-        if (a.graph[e].symbol == sym) next.insert(boost::target(e, a.graph));
-    closure(a, next);
-    current.swap(next);
-  }
-  for (State s : current)
-    if (a.accepting(s)) return true;
-  return false;
+void require_deterministic(const Automaton& a, std::string_view algorithm) {
+  if (!is_deterministic(a))
+    throw Error(std::string(algorithm) +
+                ": the automaton is not deterministic (it has an epsilon edge or two edges on one symbol from one state); "
+                "determinize it first");
 }
 
 }  // namespace saturn::automata

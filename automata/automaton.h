@@ -8,6 +8,7 @@
 #pragma once
 
 #include <boost/graph/adjacency_list.hpp>
+#include <string_view>
 
 #include "core/word.h"
 
@@ -36,15 +37,13 @@ struct Automaton {
   bool accepting(State s) const { return graph[s].accepting; }
 };
 
-// No epsilon edges and at most one edge per (state, symbol).
+// No epsilon edges and at most one edge per (state, symbol). O(states + edges log |alphabet|).
 bool is_deterministic(const Automaton& a);
-// Every state reachable from the start and able to reach an accepting state.
-bool is_trim(const Automaton& a);
-// Deterministic, trim, and no two states equivalent (checked by table filling, independently of
-// minimize()). O(states^2 * |alphabet|) per round.
-bool is_minimal(const Automaton& a);
+// The precondition of complete, minimize, complement, product, equivalent and compile: throws
+// saturn::Error("ALGORITHM: the automaton is not deterministic (...)") unless is_deterministic(a).
+void require_deterministic(const Automaton& a, std::string_view algorithm);
 
-// Brute-force run of an NFA (epsilon closures); for tests and small inputs.
-bool accepts(const Automaton& a, WordView w);
+// (The invariant checkers is_trim / is_minimal and the brute-force NFA run `accepts` are test
+// oracles: tests/support/automaton_oracles.h.)
 
 }  // namespace saturn::automata

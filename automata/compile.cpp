@@ -5,7 +5,7 @@
 namespace saturn::automata {
 
 DfaTable compile(const Automaton& dfa) {
-  if (!is_deterministic(dfa)) throw Error("compile: the automaton is not deterministic");
+  require_deterministic(dfa, "compile");
   const int n = dfa.num_states(), sigma = dfa.alphabet.size();
   std::vector<int> order(static_cast<std::size_t>(n), -1);
   std::vector<State> bfs{dfa.start};

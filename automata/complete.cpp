@@ -5,6 +5,7 @@
 namespace saturn::automata {
 
 Automaton complete(const Automaton& dfa) {
+  require_deterministic(dfa, "complete");
   Automaton out = dfa;
   const int sigma = dfa.alphabet.size();
   const int n = dfa.num_states();

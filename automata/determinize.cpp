@@ -6,7 +6,6 @@
 
 namespace saturn::automata {
 
-namespace {
 std::set<State> epsilon_closure(const Automaton& a, std::set<State> states) {
   std::vector<State> stack(states.begin(), states.end());
   while (!stack.empty()) {
@@ -18,7 +17,6 @@ std::set<State> epsilon_closure(const Automaton& a, std::set<State> states) {
   }
   return states;
 }
-}  // namespace
 
 Automaton determinize(const Automaton& nfa) {
   Automaton dfa;

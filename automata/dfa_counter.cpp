@@ -9,6 +9,7 @@
 namespace saturn::automata {
 
 DfaCounter::DfaCounter(DfaTable table) : table_(std::move(table)) {
+  table_.validate();
   // live: backward reachability from the accepting states (fixed point; tables are small).
   const int n = table_.num_states, sigma = table_.num_symbols();
   live_.assign(table_.accepting.begin(), table_.accepting.end());

@@ -25,7 +25,8 @@ namespace saturn::automata {
 
 class DfaCounter {
  public:
-  // Any DFA table (need not be trim: dead states simply count 0).
+  // Any well-formed DFA table (need not be trim: dead states simply count 0); throws
+  // saturn::Error when DfaTable::validate() does.
   explicit DfaCounter(DfaTable table);
   DfaCounter(const DfaCounter&) = delete;
   DfaCounter& operator=(const DfaCounter&) = delete;

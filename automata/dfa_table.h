@@ -23,6 +23,10 @@ struct DfaTable {
   }
   // Membership; O(|w|).
   bool accepts(WordView w) const;
+  // Throws saturn::Error naming the first problem unless the table is well formed: at least one
+  // state, start a state, `next` (states, |alphabet|) with every entry a state or -1, `accepting`
+  // (states). Tables from compile() always are. O(states * |alphabet|).
+  void validate() const;
 };
 
 }  // namespace saturn::automata

@@ -10,6 +10,10 @@ bool is_empty(const Automaton& a) {
   return t.num_states() == 1 && !t.accepting(t.start);
 }
 
-bool equivalent(const Automaton& a, const Automaton& b) { return is_empty(product(a, b, ProductOp::symmetric_difference)); }
+bool equivalent(const Automaton& a, const Automaton& b) {
+  require_deterministic(a, "equivalent");
+  require_deterministic(b, "equivalent");
+  return is_empty(product(a, b, ProductOp::symmetric_difference));
+}
 
 }  // namespace saturn::automata

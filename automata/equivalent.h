@@ -2,8 +2,8 @@
 // emptiness of their symmetric-difference product. O(|A| * |B| * |alphabet|).
 // is_empty: whether an automaton (NFA or DFA) accepts no word: no accepting state is reachable
 // from the start. O(states + edges).
-// Preconditions (equivalent): deterministic inputs over equal alphabets (throws saturn::Error on
-// different alphabets).
+// Preconditions (equivalent): deterministic inputs over equal alphabets (throws saturn::Error
+// otherwise). is_empty takes any automaton.
 #pragma once
 
 #include "automata/automaton.h"

@@ -63,6 +63,7 @@ class Partition {
 }  // namespace
 
 Automaton minimize(const Automaton& dfa) {
+  require_deterministic(dfa, "minimize");
   const Automaton full = complete(trim(dfa));
   const int n = full.num_states(), sigma = full.alphabet.size();
   const auto at = [sigma](int s, int a) { return static_cast<std::size_t>(s) * static_cast<std::size_t>(sigma) + static_cast<std::size_t>(a); };

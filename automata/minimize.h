@@ -1,7 +1,8 @@
 // Minimisation by Hopcroft's partition refinement (on a refinable partition, Valmari & Lehtinen
 // 2008): the unique (up to renaming) minimal trim DFA of the language. The input is trimmed and
 // completed first; the result is trimmed again (no dead state). Not in place.
-// Precondition: deterministic (possibly partial). O(|alphabet| * states * log states).
+// Precondition: deterministic, possibly partial (throws saturn::Error otherwise).
+// O(|alphabet| * states * log states).
 #pragma once
 
 #include "automata/automaton.h"

@@ -23,6 +23,8 @@ std::vector<int> table(const Automaton& full) {
 
 Automaton product(const Automaton& a, const Automaton& b, ProductOp op) {
   if (!(a.alphabet == b.alphabet)) throw Error("product of automata over different alphabets");
+  require_deterministic(a, "product");
+  require_deterministic(b, "product");
   const Automaton fa = complete(a), fb = complete(b);
   const auto da = table(fa), db = table(fb);
   const int sigma = a.alphabet.size();

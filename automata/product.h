@@ -2,8 +2,7 @@
 // intersection, union or symmetric difference of the two languages. Not in place; both inputs are
 // completed first, only pairs reachable from (start, start) are built, and the result is trimmed.
 // O(|A| * |B| * |alphabet|) time and states.
-// Preconditions: deterministic inputs over equal alphabets (throws saturn::Error on different
-// alphabets).
+// Preconditions: deterministic inputs over equal alphabets (throws saturn::Error otherwise).
 #pragma once
 
 #include "automata/automaton.h"

@@ -16,10 +16,15 @@
 #include "automata/trim.h"
 #include "core/error.h"
 #include "core/rng.h"
+#include "tests/support/automaton_oracles.h"
 #include "tests/support/oracles.h"
 
 namespace saturn::automata {
 namespace {
+
+using testing::accepts;
+using testing::is_minimal;
+using testing::is_trim;
 
 const Alphabet kAb("ab");
 

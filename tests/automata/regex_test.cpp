@@ -13,10 +13,15 @@
 #include "automata/regex_to_nfa.h"
 #include "automata/trim.h"
 #include "core/error.h"
+#include "tests/support/automaton_oracles.h"
 #include "tests/support/oracles.h"
 
 namespace saturn::automata {
 namespace {
+
+using testing::accepts;
+using testing::is_minimal;
+using testing::is_trim;
 
 const std::vector<std::string> kPatterns = {
     "(ab)*", "a*b*", "(a|b)*abb(a|b)*", "a(ba)*|b+", "(a|b)?a", "((a|b)(a|b))*", "a+b+a+", "(aa|b)*",

@@ -3,8 +3,8 @@
 // up to the largest length that keeps a test under a few seconds over larger ones (4^10, 6^7).
 #include <gtest/gtest.h>
 
-#include "automata/counter_automaton.h"
-#include "automata/pushdown_automaton.h"
+#include "tests/support/counter_automaton.h"
+#include "tests/support/pushdown_automaton.h"
 #include "languages/registry.h"
 #include "tests/support/oracles.h"
 
@@ -25,23 +25,23 @@ void crosscheck(const Automaton& a, const std::string& spec, int max_n) {
 }
 
 TEST(Crosscheck, CounterAutomata) {
-  crosscheck(automata::counter_language_automaton(2), "anbn", 12);
-  crosscheck(automata::counter_language_automaton(3), "anbncn", 12);
-  crosscheck(automata::counter_language_automaton(4), "counter:m=4", 9);
-  crosscheck(automata::shuffle_dyck_automaton(1), "shuffle_dyck:k=1", 12);
-  crosscheck(automata::shuffle_dyck_automaton(2), "shuffle_dyck:k=2", 10);
+  crosscheck(testing::counter_language_automaton(2), "anbn", 12);
+  crosscheck(testing::counter_language_automaton(3), "anbncn", 12);
+  crosscheck(testing::counter_language_automaton(4), "counter:m=4", 9);
+  crosscheck(testing::shuffle_dyck_automaton(1), "shuffle_dyck:k=1", 12);
+  crosscheck(testing::shuffle_dyck_automaton(2), "shuffle_dyck:k=2", 10);
 }
 
 TEST(Crosscheck, PushdownAutomata) {
-  crosscheck(automata::dyck_automaton(1), "dyck:k=1", 12);
-  crosscheck(automata::dyck_automaton(2), "dyck:k=2", 10);
-  crosscheck(automata::dyck_automaton(2, 2), "dyck:k=2,depth=2", 10);
-  crosscheck(automata::dyck_automaton(3, 1), "dyck:k=3,depth=1", 7);
+  crosscheck(testing::dyck_automaton(1), "dyck:k=1", 12);
+  crosscheck(testing::dyck_automaton(2), "dyck:k=2", 10);
+  crosscheck(testing::dyck_automaton(2, 2), "dyck:k=2,depth=2", 10);
+  crosscheck(testing::dyck_automaton(3, 1), "dyck:k=3,depth=1", 7);
 }
 
 TEST(Crosscheck, SampledMembersPassTheAutomataAndNonMembersFail) {
   const auto lang = make_language("dyck:k=2");
-  const auto pda = automata::dyck_automaton(2);
+  const auto pda = testing::dyck_automaton(2);
   Rng rng(4);
   for (int i = 0; i < 200; ++i) {
     EXPECT_TRUE(pda.accepts(lang->sample_member(40, rng)));
@@ -49,7 +49,7 @@ TEST(Crosscheck, SampledMembersPassTheAutomataAndNonMembersFail) {
     EXPECT_FALSE(pda.accepts(lang->near_miss(40, rng)));
   }
   const auto anbncn = make_language("anbncn");
-  const auto ca = automata::counter_language_automaton(3);
+  const auto ca = testing::counter_language_automaton(3);
   for (int i = 0; i < 200; ++i) {
     EXPECT_TRUE(ca.accepts(anbncn->sample_member(30, rng)));
     EXPECT_FALSE(ca.accepts(anbncn->sample_nonmember(30, rng)));

@@ -13,7 +13,7 @@
 
 #include "core/word.h"
 
-namespace saturn::automata {
+namespace saturn::testing {
 
 class CounterAutomaton {
  public:
@@ -36,4 +36,4 @@ CounterAutomaton counter_language_automaton(int m);
 // Shuffle-Dyck-k over the bracket pairs "()", "[]", "{}", "<>" (k <= 4); k = 1 is Dyck-1.
 CounterAutomaton shuffle_dyck_automaton(int k);
 
-}  // namespace saturn::automata
+}  // namespace saturn::testing

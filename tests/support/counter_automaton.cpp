@@ -1,10 +1,10 @@
-#include "automata/counter_automaton.h"
+#include "tests/support/counter_automaton.h"
 
 #include <algorithm>
 
 #include "core/error.h"
 
-namespace saturn::automata {
+namespace saturn::testing {
 
 void CounterAutomaton::add_move(int from, char symbol, int to, std::vector<int> increments) {
   const int a = alphabet_.index_of(symbol);
@@ -58,4 +58,4 @@ CounterAutomaton shuffle_dyck_automaton(int k) {
   return ca;
 }
 
-}  // namespace saturn::automata
+}  // namespace saturn::testing

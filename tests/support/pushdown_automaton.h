@@ -11,7 +11,7 @@
 
 #include "core/word.h"
 
-namespace saturn::automata {
+namespace saturn::testing {
 
 class PushdownAutomaton {
  public:
@@ -42,4 +42,4 @@ class PushdownAutomaton {
 // Dyck-k over "()[]{}<>" (k <= 4), with nesting depth at most `depth` when depth > 0.
 PushdownAutomaton dyck_automaton(int k, int depth = 0);
 
-}  // namespace saturn::automata
+}  // namespace saturn::testing

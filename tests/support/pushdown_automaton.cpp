@@ -1,10 +1,10 @@
-#include "automata/pushdown_automaton.h"
+#include "tests/support/pushdown_automaton.h"
 
 #include <algorithm>
 
 #include "core/error.h"
 
-namespace saturn::automata {
+namespace saturn::testing {
 
 void PushdownAutomaton::add_move(int from, char symbol, int top, int to, bool pop, std::vector<int> push) {
   const int a = alphabet_.index_of(symbol);
@@ -43,4 +43,4 @@ PushdownAutomaton dyck_automaton(int k, int depth) {
   return pda;
 }
 
-}  // namespace saturn::automata
+}  // namespace saturn::testing
