@@ -72,6 +72,15 @@ void bump(ModelWeights& w, int l, int u, int x, int unit, int dst) {
   }
 }
 
+// What every construction starts from: the zero model with one-hot embeddings and a uniform
+// first-layer head passing the token coordinates through (its o projection is left to the caller).
+ModelWeights counting_model(const std::string& alphabet, int d, int layers, int d_ff, bool causal) {
+  auto w = zero_model(alphabet, d, layers, d_ff, causal);
+  one_hot_embeddings(w);
+  uniform_head(w, 0);
+  return w;
+}
+
 // Entries (row, column, value) written into a tensor.
 struct Entry {
   int row, col;
@@ -93,9 +102,7 @@ void checker_head(ModelWeights& w, int bump, int max_bad, int unit, int bumps) {
 
 Construction build_majority() {
   // Coordinates: 0 = '0', 1 = '1', 2 = BOS, 3 = (#1 - #0)/(n+1).
-  auto w = zero_model("01", 4, 1, 1, false);
-  one_hot_embeddings(w);
-  uniform_head(w, 0);
+  auto w = counting_model("01", 4, 1, 1, false);
   auto& wo = w.tensors["layers.0.attn.o.weight"];
   wo(3, 1) = 1.0;
   wo(3, 0) = -1.0;
@@ -105,9 +112,7 @@ Construction build_majority() {
 
 Construction build_dyck1() {
   // 0 '(', 1 ')', 2 BOS, 3 D = balance/(t+1), 4 U = 1/(t+1), 5 neg = ReLU(-D), 6 max neg, 7 bump.
-  auto w = zero_model("()", 8, 2, 4, true);
-  one_hot_embeddings(w);
-  uniform_head(w, 0);
+  auto w = counting_model("()", 8, 2, 4, true);
   set(w, "layers.0.attn.o.weight", {{3, 0, 1.0}, {3, 1, -1.0}, {4, 2, 1.0}});
   set(w, "layers.0.ffn.fc1.weight", {{0, 3, -1.0}});  // unit 0: ReLU(-D)
   set(w, "layers.0.ffn.fc2.weight", {{5, 0, 1.0}});
@@ -119,9 +124,7 @@ Construction build_dyck1() {
 
 Construction build_anbn() {
   // 0 a, 1 b, 2 BOS, 3 D = (#a-#b)/(t+1), 4 U, 5 B = #b/(t+1), 6 bad, 7 bump, 8 max bad.
-  auto w = zero_model("ab", 9, 2, 4, true);
-  one_hot_embeddings(w);
-  uniform_head(w, 0);
+  auto w = counting_model("ab", 9, 2, 4, true);
   set(w, "layers.0.attn.o.weight", {{3, 0, 1.0}, {3, 1, -1.0}, {4, 2, 1.0}, {5, 1, 1.0}});
   set(w, "layers.0.ffn.fc1.weight", {{0, 5, 1.0}, {0, 0, 1.0}});  // unit 0: bad = ReLU(B + [a] - 1)
   set(w, "layers.0.ffn.fc1.bias", {{0, 0, -1.0}});
@@ -135,9 +138,7 @@ Construction build_anbn() {
 Construction build_anbncn() {
   // 0 a, 1 b, 2 c, 3 BOS, 4 D1 = (#a-#b)/(t+1), 5 D2 = (#b-#c)/(t+1), 6 U, 7 B = #b/(t+1),
   // 8 C = #c/(t+1), 9 bad, 10 bumps, 11 max bad.
-  auto w = zero_model("abc", 12, 2, 8, true);
-  one_hot_embeddings(w);
-  uniform_head(w, 0);
+  auto w = counting_model("abc", 12, 2, 8, true);
   set(w, "layers.0.attn.o.weight", {{4, 0, 1.0}, {4, 1, -1.0}, {5, 1, 1.0}, {5, 2, -1.0}, {6, 3, 1.0}, {7, 1, 1.0}, {8, 2, 1.0}});
   // unit 0: an a after some b or c; unit 1: a b after some c.
   set(w, "layers.0.ffn.fc1.weight", {{0, 7, 1.0}, {0, 8, 1.0}, {0, 0, 1.0}, {1, 8, 1.0}, {1, 1, 1.0}});
