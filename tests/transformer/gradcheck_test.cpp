@@ -1,10 +1,9 @@
-// Central finite differences in double precision for every parameter, over every combination of
-// layer_norm x positional x head x causal on a tiny model (d = 8, 2 heads, 2 layers, d_ff = 12),
-// plus readout, activation and bias variants.
+// Central finite differences in double precision for every parameter (tests/support/gradcheck.h),
+// over every combination of layer_norm x positional x head x causal on a tiny model (d = 8,
+// 2 heads, 2 layers, d_ff = 12), plus readout, activation and bias variants.
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <limits>
 
 #include "tiny_model.h"
 
@@ -58,35 +57,8 @@ TEST_P(GradCheck, EveryParameterMatchesCentralDifferences) {
   const auto cfg = testing::tiny_config(GetParam());
   auto m = testing::random_model<double>(cfg, 11);
   const Batch batch = testing::random_batch(cfg, {3, 1, 5, 0}, 7);
-  Workspace<double> ws;
-  std::vector<double> grads(m.params.size(), 0.0);
-  const double loss = forward(m, batch, ws).loss;
-  backward(m, batch, ws, grads.data());
-  const double h = 1e-6;
-  // Round-off floor of a central difference: the two losses carry a few dozen ulps of rounding
-  // each, divided by 2h. It matters only for gradients that are exactly zero in exact arithmetic
-  // (a key bias shifts every score of a query equally, so softmax ignores it): there the
-  // relative error is 1 and only this floor can pass.
-  const double noise = 64 * std::numeric_limits<double>::epsilon() * std::max(1.0, std::abs(loss)) / h;
-  for (const auto& spec : m.table.specs()) {
-    double diff = 0, norm = 0, worst = 0;
-    for (std::size_t j = 0; j < spec.size; ++j) {
-      double& p = m.params[spec.offset + j];
-      const double old = p;
-      p = old + h;
-      const double up = forward(m, batch, ws).loss;
-      p = old - h;
-      const double down = forward(m, batch, ws).loss;
-      p = old;
-      const double fd = (up - down) / (2 * h), an = grads[spec.offset + j];
-      diff += (fd - an) * (fd - an);
-      norm += fd * fd + an * an;
-      worst = std::max(worst, std::abs(fd - an));
-    }
-    const double rel = norm > 0 ? std::sqrt(diff / norm) : 0.0;
-    EXPECT_TRUE(rel < 1e-6 || worst < noise) << spec.name << ": relative error " << rel << ", worst " << worst
-                                              << ", round-off floor " << noise;
-  }
+  const auto r = testing::check_model_gradients(m, batch);
+  EXPECT_TRUE(r.ok) << r.message;
 }
 
 // ForwardScope::loss computes the last layer at the readout positions only (classifier reading

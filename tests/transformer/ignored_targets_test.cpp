@@ -49,29 +49,8 @@ TEST_P(IgnoredTargets, GradientsMatchCentralDifferences) {
   const auto cfg = testing::tiny_config(GetParam());
   auto m = testing::random_model<double>(cfg, 13);
   const Batch batch = sparse_batch(cfg);
-  Workspace<double> ws;
-  std::vector<double> grads(m.params.size(), 0.0);
-  forward(m, batch, ws);
-  backward(m, batch, ws, grads.data());
-  const double h = 1e-6;
-  for (const auto& spec : m.table.specs()) {
-    double diff = 0, norm = 0, worst = 0;
-    for (std::size_t j = 0; j < spec.size; ++j) {
-      double& p = m.params[spec.offset + j];
-      const double old = p;
-      p = old + h;
-      const double up = forward(m, batch, ws).loss;
-      p = old - h;
-      const double down = forward(m, batch, ws).loss;
-      p = old;
-      const double fd = (up - down) / (2 * h), an = grads[spec.offset + j];
-      diff += (fd - an) * (fd - an);
-      norm += fd * fd + an * an;
-      worst = std::max(worst, std::abs(fd - an));
-    }
-    const double rel = norm > 0 ? std::sqrt(diff / norm) : 0.0;
-    EXPECT_TRUE(rel < 1e-6 || worst < 1e-9) << spec.name << ": relative error " << rel << ", worst " << worst;
-  }
+  const auto r = testing::check_model_gradients(m, batch);
+  EXPECT_TRUE(r.ok) << r.message;
 }
 
 TEST_P(IgnoredTargets, LossIsTheMeanOverCountedPositions) {

@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/rng.h"
+#include "tests/support/gradcheck.h"
 #include "transformer/layers/activation.h"
 #include "transformer/layers/attention.h"
 #include "transformer/layers/layernorm.h"
@@ -27,32 +28,15 @@ M random_matrix(long r, long c, Rng& rng, double scale = 1.0) {
   return m;
 }
 
-struct Input {
-  std::string name;
-  double* values;
-  long size;
-  const double* analytic;
-};
+testing::GradInput input(std::string name, M& x, const M& dx) {
+  return {std::move(name), x.data(), static_cast<std::size_t>(x.size()), dx.data()};
+}
 
-// Central differences of loss() with respect to every entry of every input.
-void expect_gradients(const std::function<double()>& loss, const std::vector<Input>& inputs) {
-  const double h = 1e-6;
-  for (const auto& in : inputs) {
-    double diff = 0, norm = 0;
-    for (long j = 0; j < in.size; ++j) {
-      const double old = in.values[j];
-      in.values[j] = old + h;
-      const double up = loss();
-      in.values[j] = old - h;
-      const double down = loss();
-      in.values[j] = old;
-      const double fd = (up - down) / (2 * h);
-      diff += (fd - in.analytic[j]) * (fd - in.analytic[j]);
-      norm += fd * fd + in.analytic[j] * in.analytic[j];
-    }
-    ASSERT_GT(norm, 0.0) << in.name << ": gradient identically zero, the check would be vacuous";
-    EXPECT_LT(std::sqrt(diff / norm), 1e-7) << in.name;
-  }
+// Central differences of loss() for every entry of every input (tests/support/gradcheck.h); each
+// input must have a nonzero gradient, or the check would say nothing about it.
+void expect_gradients(const std::function<double()>& loss, const std::vector<testing::GradInput>& inputs) {
+  const auto r = testing::check_gradients(loss, inputs, {.min_checked = 1, .every_input_nonzero = true});
+  EXPECT_TRUE(r.ok) << r.message;
 }
 
 TEST(Layers, LinearBackwardMatchesFiniteDifferences) {
@@ -65,8 +49,7 @@ TEST(Layers, LinearBackwardMatchesFiniteDifferences) {
     linear_forward<double>(x, w.data(), b.data(), 3, y);
     return (y.array() * G.array()).sum();
   };
-  expect_gradients(loss, {{"x", x.data(), x.size(), dx.data()}, {"w", w.data(), w.size(), dw.data()},
-                          {"b", b.data(), b.size(), db.data()}});
+  expect_gradients(loss, {input("x", x, dx), input("w", w, dw), input("b", b, db)});
 }
 
 TEST(Layers, LinearMatchesTheDefinition) {
@@ -94,8 +77,7 @@ TEST(Layers, LayerNormBackwardMatchesFiniteDifferences) {
   };
   loss();
   layernorm_backward<double>(x, w.data(), mean, rstd, G, dx, dw.data(), db.data());
-  expect_gradients(loss, {{"x", x.data(), x.size(), dx.data()}, {"w", w.data(), w.size(), dw.data()},
-                          {"b", b.data(), b.size(), db.data()}});
+  expect_gradients(loss, {input("x", x, dx), input("w", w, dw), input("b", b, db)});
 }
 
 TEST(Layers, LayerNormIsPyTorchsBiasedVarianceForm) {
@@ -123,7 +105,7 @@ TEST(Layers, ActivationBackwardMatchesFiniteDifferences) {
       activation_forward<double>(kind, x, y);
       return (y.array() * G.array()).sum();
     };
-    expect_gradients(loss, {{to_string(kind), x.data(), x.size(), dx.data()}});
+    expect_gradients(loss, {input(to_string(kind), x, dx)});
   }
   M x(1, 2), y(1, 2);
   x << 1.0, -1.0;
@@ -192,8 +174,7 @@ TEST(Layers, AttentionBackwardMatchesFiniteDifferences) {
     loss();
     attention_backward<double>(shape, q, k, v, probs, G, dq, dk, dv);
     SCOPED_TRACE(causal ? "causal" : "bidirectional");
-    expect_gradients(loss, {{"q", q.data(), q.size(), dq.data()}, {"k", k.data(), k.size(), dk.data()},
-                            {"v", v.data(), v.size(), dv.data()}});
+    expect_gradients(loss, {input("q", q, dq), input("k", k, dk), input("v", v, dv)});
   }
 }
 
