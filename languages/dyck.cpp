@@ -136,6 +136,19 @@ class Dyck : public Language {
     return rules;
   }
 
+  // One sampled symbol: the closing bracket of the top of `stack` (popped) when `close`, else an
+  // opening bracket of a uniform type (pushed; no draw when k = 1).
+  Symbol sample_symbol(bool close, std::vector<Symbol>& stack, Rng& rng) const {
+    if (close) {
+      const auto symbol = static_cast<Symbol>(2 * stack.back() + 1);
+      stack.pop_back();
+      return symbol;
+    }
+    const auto type = static_cast<Symbol>(k_ == 1 ? 0 : rng.uniform_below(static_cast<std::uint64_t>(k_)));
+    stack.push_back(type);
+    return static_cast<Symbol>(2 * type);
+  }
+
   Word sample_unbounded(int n, Rng& rng) const {
     Word w(static_cast<std::size_t>(n));
     std::vector<Symbol> stack;
@@ -144,14 +157,7 @@ class Dyck : public Language {
       const std::uint64_t r = static_cast<std::uint64_t>(n - i), h = stack.size();
       // P(close) = h (r + h + 2) / (2 r (h + 1)).
       const bool close = h > 0 && rng.uniform_below(2 * r * (h + 1)) < h * (r + h + 2);
-      if (close) {
-        w[static_cast<std::size_t>(i)] = static_cast<Symbol>(2 * stack.back() + 1);
-        stack.pop_back();
-      } else {
-        const auto type = static_cast<Symbol>(k_ == 1 ? 0 : rng.uniform_below(static_cast<std::uint64_t>(k_)));
-        w[static_cast<std::size_t>(i)] = static_cast<Symbol>(2 * type);
-        stack.push_back(type);
-      }
+      w[static_cast<std::size_t>(i)] = sample_symbol(close, stack, rng);
     }
     return w;
   }
@@ -178,14 +184,7 @@ class Dyck : public Language {
           close = a < rule.floor;
         }
       }
-      if (close) {
-        w[static_cast<std::size_t>(i)] = static_cast<Symbol>(2 * stack.back() + 1);
-        stack.pop_back();
-      } else {
-        const auto type = static_cast<Symbol>(k_ == 1 ? 0 : rng.uniform_below(static_cast<std::uint64_t>(k_)));
-        w[static_cast<std::size_t>(i)] = static_cast<Symbol>(2 * type);
-        stack.push_back(type);
-      }
+      w[static_cast<std::size_t>(i)] = sample_symbol(close, stack, rng);
     }
     return w;
   }

@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "languages/registry.h"
 #include "languages/regular.h"
+#include "tests/support/error_message.h"
 #include "tests/support/oracles.h"
 
 namespace saturn::automata {
@@ -86,13 +87,8 @@ TEST(DfaYaml, LoadsATable) {
 TEST(DfaYaml, MalformedFilesAreLocated) {
   auto message = [](const std::string& text) {
     const auto file = write_temp("saturn_bad.yaml", text);
-    try {
-      make_language("dfa:file=" + file);
-    } catch (const Error& e) {
-      const std::string m = e.what();
-      return m.substr(m.find("saturn_bad.yaml"));
-    }
-    return std::string();
+    const std::string m = testing::error_message([&] { make_language("dfa:file=" + file); });
+    return m.empty() ? m : m.substr(m.find("saturn_bad.yaml"));
   };
   EXPECT_EQ(message("alphabet: \"01\"\nstart: a\ntransitions:\n  a: {\"2\": a}\n"),
             "saturn_bad.yaml:4:7: field 'transitions.a.2': '2' is not a symbol of the alphabet \"01\"");

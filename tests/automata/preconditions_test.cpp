@@ -18,6 +18,7 @@
 #include "automata/product.h"
 #include "automata/regex_to_nfa.h"
 #include "core/error.h"
+#include "tests/support/error_message.h"
 
 namespace saturn::automata {
 namespace {
@@ -69,38 +70,23 @@ std::vector<Algorithm> algorithms() {
   };
 }
 
-// The message of the saturn::Error that f throws, or "" when it throws nothing.
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-TEST(Preconditions, EveryAlgorithmRefusesAnEpsilonEdge) {
-  const Automaton nfa = with_epsilon();
+// Every algorithm of algorithms() throws saturn::Error naming itself on `nfa`.
+void expect_every_algorithm_refuses(const Automaton& nfa) {
   ASSERT_FALSE(is_deterministic(nfa));
   for (const auto& alg : algorithms()) {
-    const std::string msg = error_of([&] { alg.run(nfa); });
+    const std::string msg = testing::error_message([&] { alg.run(nfa); });
     EXPECT_EQ(msg.rfind(alg.name + ": the automaton is not deterministic", 0), 0u) << alg.name << ": '" << msg << "'";
   }
 }
 
-TEST(Preconditions, EveryAlgorithmRefusesTwoEdgesOnOneSymbol) {
-  const Automaton nfa = with_two_edges_on_one_symbol();
-  ASSERT_FALSE(is_deterministic(nfa));
-  for (const auto& alg : algorithms()) {
-    const std::string msg = error_of([&] { alg.run(nfa); });
-    EXPECT_EQ(msg.rfind(alg.name + ": the automaton is not deterministic", 0), 0u) << alg.name << ": '" << msg << "'";
-  }
-}
+TEST(Preconditions, EveryAlgorithmRefusesAnEpsilonEdge) { expect_every_algorithm_refuses(with_epsilon()); }
+
+TEST(Preconditions, EveryAlgorithmRefusesTwoEdgesOnOneSymbol) { expect_every_algorithm_refuses(with_two_edges_on_one_symbol()); }
 
 TEST(Preconditions, APartialDfaIsAccepted) {
   const Automaton dfa = partial_dfa();
   ASSERT_TRUE(is_deterministic(dfa));
-  for (const auto& alg : algorithms()) EXPECT_EQ(error_of([&] { alg.run(dfa); }), "") << alg.name;
+  for (const auto& alg : algorithms()) EXPECT_EQ(testing::error_message([&] { alg.run(dfa); }), "") << alg.name;
 }
 
 TEST(Preconditions, DeterminizeAndTrimTakeAnyAutomaton) {
@@ -126,7 +112,7 @@ TEST(Preconditions, CounterRefusesAMalformedTable) {
   for (const auto& [what, breakage] : breakages) {
     DfaTable bad = good;
     breakage(bad);
-    const std::string msg = error_of([&] { DfaCounter counter(bad); });
+    const std::string msg = testing::error_message([&] { DfaCounter counter(bad); });
     EXPECT_NE(msg.find(what), std::string::npos) << what << ": '" << msg << "'";
   }
 }

@@ -14,6 +14,7 @@
 #include "automata/trim.h"
 #include "core/error.h"
 #include "tests/support/automaton_oracles.h"
+#include "tests/support/error_message.h"
 #include "tests/support/oracles.h"
 
 namespace saturn::automata {
@@ -69,14 +70,7 @@ TEST(Regex, EquivalenceTwoWays) {
 
 TEST(Regex, MalformedPatternsNameTheColumn) {
   const Alphabet ab("ab");
-  auto message = [&](const char* p) {
-    try {
-      regex_to_nfa(p, ab);
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string();
-  };
+  auto message = [&](const char* p) { return testing::error_message([&] { regex_to_nfa(p, ab); }); };
   EXPECT_EQ(message("(ab"), "regex '(ab': missing ')' at column 4");
   EXPECT_EQ(message("ab)"), "regex 'ab)': unbalanced ')' at column 3");
   EXPECT_EQ(message("*a"), "regex '*a': nothing to repeat at column 1");

@@ -16,9 +16,7 @@ class Completions : public ::testing::TestWithParam<testing::LanguageCase> {};
 
 TEST_P(Completions, EqualBruteForceFromEveryShortPrefix) {
   const auto& c = GetParam();
-  const auto lang = make_language(c.spec);
-  const auto oracle = testing::oracle_for(c.spec);
-  const std::string sigma = lang->alphabet().chars();
+  const auto [lang, oracle, sigma] = testing::open_case(c);
   for (int len = 0; len <= std::min(c.prefix_max, 3); ++len)
     for (const auto& p : testing::all_strings(sigma, len)) {
       LangState s = lang->start();
@@ -41,9 +39,7 @@ TEST_P(Completions, CountEqualsCompletionsFromTheStart) {
 
 TEST_P(Completions, DeadStatesHaveNoMemberExtensions) {
   const auto& c = GetParam();
-  const auto lang = make_language(c.spec);
-  const auto oracle = testing::oracle_for(c.spec);
-  const std::string sigma = lang->alphabet().chars();
+  const auto [lang, oracle, sigma] = testing::open_case(c);
   for (int len = 1; len <= std::min(c.prefix_max, 3); ++len)
     for (const auto& p : testing::all_strings(sigma, len)) {
       LangState s = lang->start();

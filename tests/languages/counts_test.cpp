@@ -13,12 +13,11 @@ class LanguageCounts : public ::testing::TestWithParam<testing::LanguageCase> {}
 
 TEST_P(LanguageCounts, CountEqualsBruteForceAndContainsEqualsOracle) {
   const auto& c = GetParam();
-  const auto lang = make_language(c.spec);
-  const auto oracle = testing::oracle_for(c.spec);
+  const auto [lang, oracle, sigma] = testing::open_case(c);
   ASSERT_TRUE(oracle) << "no oracle for " << c.spec;
   for (int n = 0; n <= c.max_n; ++n) {
     long members = 0;
-    for (const auto& s : testing::all_strings(lang->alphabet().chars(), n)) {
+    for (const auto& s : testing::all_strings(sigma, n)) {
       const bool expected = oracle(s);
       members += expected;
       ASSERT_EQ(lang->contains(lang->alphabet().parse(s)), expected) << c.spec << " on '" << s << "'";

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "languages/combinatorics.h"
 #include "languages/registry.h"
+#include "tests/support/error_message.h"
 
 namespace saturn {
 namespace {
@@ -83,14 +84,7 @@ TEST(ShuffleDyck, CountsMatchTheConvolutionOfCatalanNumbers) {
 }
 
 TEST(Registry, ClearErrors) {
-  auto message = [](const std::string& spec) {
-    try {
-      make_language(spec);
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string();
-  };
+  auto message = [](const std::string& spec) { return testing::error_message([&] { make_language(spec); }); };
   EXPECT_EQ(message("dyck:k=0"), "language 'dyck': parameter 'k' = 0 is outside 1..8");
   EXPECT_EQ(message("dyck"), "language 'dyck' needs parameter 'k'");
   EXPECT_EQ(message("dyck:k=2,colour=red"), "language 'dyck' has no parameter 'colour' (parameters: k, depth)");

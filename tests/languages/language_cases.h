@@ -4,6 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "languages/registry.h"
+#include "tests/support/oracles.h"
+
 namespace saturn::testing {
 
 struct LanguageCase {
@@ -12,6 +15,19 @@ struct LanguageCase {
   int prefix_max;    // next_symbols: prefixes up to this length
   int horizon;       // next_symbols: members up to prefix + 1 + horizon symbols
 };
+
+// What a generic test opens for a case: the language, its oracle (empty when there is none) and
+// its alphabet's characters.
+struct OpenCase {
+  LanguagePtr lang;
+  Oracle oracle;
+  std::string sigma;
+};
+inline OpenCase open_case(const LanguageCase& c) {
+  auto lang = make_language(c.spec);
+  std::string sigma = lang->alphabet().chars();
+  return {std::move(lang), oracle_for(c.spec), std::move(sigma)};
+}
 
 inline std::vector<LanguageCase> language_cases() {
   return {

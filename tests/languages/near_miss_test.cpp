@@ -42,9 +42,7 @@ class NearMiss : public ::testing::TestWithParam<testing::LanguageCase> {};
 
 TEST_P(NearMiss, SucceedsExactlyWhenSomeMemberHasANonMemberNeighbour) {
   const auto& c = GetParam();
-  const auto lang = make_language(c.spec);
-  const auto oracle = testing::oracle_for(c.spec);
-  const std::string sigma = lang->alphabet().chars();
+  const auto [lang, oracle, sigma] = testing::open_case(c);
   Rng rng(23);
   for (int n = 1; n <= std::min(c.max_n, 6); ++n) {
     bool has_members = false, exists = false;

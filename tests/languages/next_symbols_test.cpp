@@ -14,9 +14,7 @@ class NextSymbols : public ::testing::TestWithParam<testing::LanguageCase> {};
 
 TEST_P(NextSymbols, MatchesBruteForce) {
   const auto& c = GetParam();
-  const auto lang = make_language(c.spec);
-  const auto oracle = testing::oracle_for(c.spec);
-  const std::string sigma = lang->alphabet().chars();
+  const auto [lang, oracle, sigma] = testing::open_case(c);
   // Suffixes by length, enumerated once.
   std::vector<std::vector<std::string>> suffixes;
   for (int k = 0; k <= c.horizon; ++k) suffixes.push_back(testing::all_strings(sigma, k));

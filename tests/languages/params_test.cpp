@@ -3,18 +3,10 @@
 
 #include "core/error.h"
 #include "languages/params.h"
+#include "tests/support/error_message.h"
 
 namespace saturn {
 namespace {
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 TEST(Params, ParsesKeyValuePairs) {
   const auto p = Params::parse("dyck", "k=2,depth=3");
@@ -35,19 +27,19 @@ TEST(Params, ValuesKeepCommasAndEqualsInsideBracketsOrBeforeANonKey) {
 }
 
 TEST(Params, ErrorsNameTheLanguageTheParameterAndTheReason) {
-  EXPECT_EQ(message_of([] { Params::parse("dyck", "k=2,k=3"); }), "language 'dyck': parameter 'k' given twice");
-  EXPECT_EQ(message_of([] { Params::parse("dyck", "k"); }), "language 'dyck': parameter 'k' is not of the form key=value");
-  EXPECT_EQ(message_of([] { Params::parse("dyck", "=2"); }), "language 'dyck': parameter '=2' is not of the form key=value");
+  EXPECT_EQ(testing::error_message([] { Params::parse("dyck", "k=2,k=3"); }), "language 'dyck': parameter 'k' given twice");
+  EXPECT_EQ(testing::error_message([] { Params::parse("dyck", "k"); }), "language 'dyck': parameter 'k' is not of the form key=value");
+  EXPECT_EQ(testing::error_message([] { Params::parse("dyck", "=2"); }), "language 'dyck': parameter '=2' is not of the form key=value");
   const auto p = Params::parse("dyck", "k=9,depth=two");
-  EXPECT_EQ(message_of([&] { p.get_int("k", 1, 8); }), "language 'dyck': parameter 'k' = 9 is outside 1..8");
-  EXPECT_EQ(message_of([&] { p.get_int("depth", 1, 8, 0); }),
+  EXPECT_EQ(testing::error_message([&] { p.get_int("k", 1, 8); }), "language 'dyck': parameter 'k' = 9 is outside 1..8");
+  EXPECT_EQ(testing::error_message([&] { p.get_int("depth", 1, 8, 0); }),
             "language 'dyck': parameter 'depth' = 'two' is not an integer");
-  EXPECT_EQ(message_of([&] { p.get_int("m", 1, 8); }), "language 'dyck' needs parameter 'm'");
-  EXPECT_EQ(message_of([&] { p.get_string("file"); }), "language 'dyck' needs parameter 'file'");
-  EXPECT_EQ(message_of([&] { p.expect_only({"k"}); }), "language 'dyck' has no parameter 'depth' (parameters: k)");
-  EXPECT_EQ(message_of([] { Params::parse("anbn", "n=1").expect_only({}); }),
+  EXPECT_EQ(testing::error_message([&] { p.get_int("m", 1, 8); }), "language 'dyck' needs parameter 'm'");
+  EXPECT_EQ(testing::error_message([&] { p.get_string("file"); }), "language 'dyck' needs parameter 'file'");
+  EXPECT_EQ(testing::error_message([&] { p.expect_only({"k"}); }), "language 'dyck' has no parameter 'depth' (parameters: k)");
+  EXPECT_EQ(testing::error_message([] { Params::parse("anbn", "n=1").expect_only({}); }),
             "language 'anbn' has no parameter 'n' (parameters: none)");
-  EXPECT_EQ(message_of([] { Params::parse("dyck", "k=2x").get_int("k", 1, 8); }),
+  EXPECT_EQ(testing::error_message([] { Params::parse("dyck", "k=2x").get_int("k", 1, 8); }),
             "language 'dyck': parameter 'k' = '2x' is not an integer");
 }
 

@@ -17,8 +17,7 @@ class LanguageSampling : public ::testing::TestWithParam<testing::LanguageCase> 
 
 TEST_P(LanguageSampling, SamplesHaveTheRightLabels) {
   const auto& c = GetParam();
-  const auto lang = make_language(c.spec);
-  const auto oracle = testing::oracle_for(c.spec);
+  const auto [lang, oracle, sigma] = testing::open_case(c);
   Rng rng(17);
   for (int n : {0, 1, 5, 8, 12, 30}) {
     for (int i = 0; i < 40; ++i) {
