@@ -9,7 +9,7 @@
 #include "core/version.h"
 #include "harness/training_data.h"
 #include "languages/registry.h"
-#include "transformer/model_io.h"
+#include "transformer/model_dir.h"
 
 namespace saturn {
 

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "core/error.h"
-#include "transformer/model_io.h"
-#include "transformer/param_layout.h"
+#include "transformer/model_dir.h"
+#include "transformer/param_table.h"
 
 namespace saturn {
 

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "transformer/config.h"
-#include "transformer/tensor_table.h"
+#include "transformer/param_table.h"
 
 namespace saturn {
 

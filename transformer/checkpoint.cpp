@@ -9,7 +9,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "transformer/config_json.h"
+#include "transformer/model_dir.h"
 #include "transformer/safetensors.h"
 
 namespace saturn {

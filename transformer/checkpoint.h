@@ -1,7 +1,7 @@
 // Training checkpoints: everything needed to continue a run bitwise-identically.
 //
 // A checkpoint is a directory:
-//   config.json, model.safetensors  a model directory (transformer/config_json.h)
+//   config.json, model.safetensors  a model directory (transformer/model_dir.h)
 //   optimizer.safetensors           the optimizer's state, same layout as the parameters:
 //                                   "m.<param>" (Adam's first moment / SGD's momentum buffer)
 //                                   and "v.<param>" (Adam's second moment)

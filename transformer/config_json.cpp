@@ -8,7 +8,6 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "transformer/safetensors.h"
 
 namespace saturn {
 
@@ -166,24 +165,5 @@ void save_config(const fs::path& dir, const ModelConfig& c) {
   fs::create_directories(dir);
   write_file_atomic(dir / "config.json", config_to_json(c).dump(2) + "\n");
 }
-
-template <class S>
-void save_model_dir(const fs::path& dir, const Model<S>& model) {
-  save_config(dir, model.config);
-  write_safetensors(dir / "model.safetensors", model.table, model.params.data(),
-                    std::is_same_v<S, float> ? Dtype::f32 : Dtype::f64, {{"format", "saturn"}});
-}
-
-template <class S>
-Model<S> load_model_dir(const fs::path& dir) {
-  Model<S> m(load_config(dir));
-  load_safetensors(dir / "model.safetensors", m.table, m.params.data());
-  return m;
-}
-
-template void save_model_dir<float>(const fs::path&, const Model<float>&);
-template void save_model_dir<double>(const fs::path&, const Model<double>&);
-template Model<float> load_model_dir<float>(const fs::path&);
-template Model<double> load_model_dir<double>(const fs::path&);
 
 }  // namespace saturn

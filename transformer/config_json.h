@@ -1,20 +1,18 @@
-// ModelConfig <-> config.json, and model directories.
+// ModelConfig <-> config.json (the config file of a model directory, transformer/model_dir.h).
 //
-// A model directory holds `config.json` (every ModelConfig field, including the token list in id
-// order, so a model file is self-describing) and `model.safetensors` (every tensor of the
-// parameter table, PyTorch names and shapes). See docs/model-files.md.
+// config.json holds every ModelConfig field, including the token list in id order, so a model
+// file is self-describing. See docs/model-files.md.
 //
 // Reading refuses, with one line "<file>: field '<name>': <reason>", a missing required field,
 // a field of the wrong type, an unknown enum value, an unknown field (a typo would otherwise be
-// ignored silently) and an inconsistent config (ModelConfig::validate). Loading the weights
-// refuses a corrupt file or one whose tensors do not match the config (transformer/safetensors.h).
+// ignored silently) and an inconsistent config (ModelConfig::validate).
 #pragma once
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "transformer/model.h"
+#include "transformer/config.h"
 
 namespace saturn {
 
@@ -26,15 +24,5 @@ ModelConfig config_from_json(const nlohmann::json& j, const std::string& source)
 // dir/config.json
 ModelConfig load_config(const std::filesystem::path& dir);
 void save_config(const std::filesystem::path& dir, const ModelConfig& c);  // atomic
-
-// Writes dir/config.json and dir/model.safetensors (F32 for float models, F64 for double), each
-// file atomically; creates dir.
-template <class S>
-void save_model_dir(const std::filesystem::path& dir, const Model<S>& model);
-
-// Reads a model directory written by save_model_dir or by python/torch_reference.py; converts
-// the stored dtype to S.
-template <class S>
-Model<S> load_model_dir(const std::filesystem::path& dir);
 
 }  // namespace saturn

@@ -12,7 +12,7 @@
 #include "transformer/batch.h"
 #include "transformer/config.h"
 #include "transformer/layers/attention.h"
-#include "transformer/param_layout.h"
+#include "transformer/param_table.h"
 #include "transformer/tensor.h"
 
 namespace saturn {

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "transformer/tensor_table.h"
+#include "transformer/param_table.h"
 
 namespace saturn {
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "transformer/tensor_table.h"
+#include "transformer/param_table.h"
 
 namespace saturn {
 

@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "core/parallel.h"
-#include "transformer/config_json.h"
+#include "transformer/model_dir.h"
 
 namespace saturn {
 

@@ -4,7 +4,7 @@
 
 #include "saturated_transformer/evaluator.h"
 #include "tests/support/torch_vectors.h"
-#include "transformer/param_layout.h"
+#include "transformer/param_table.h"
 
 namespace saturn {
 namespace {

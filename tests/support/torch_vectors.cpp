@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "transformer/model_io.h"
+#include "transformer/model_dir.h"
 
 namespace saturn::testing {
 

@@ -9,7 +9,7 @@
 
 #include "core/error.h"
 #include "tiny_model.h"
-#include "transformer/config_json.h"
+#include "transformer/model_dir.h"
 
 namespace saturn {
 namespace {

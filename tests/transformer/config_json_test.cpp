@@ -1,6 +1,6 @@
 // config.json: every field survives a round trip (every enum value, custom layer-norm places),
 // files written by PyTorch's side are read, and bad files are refused naming file and field.
-#include "transformer/config_json.h"
+#include "transformer/model_dir.h"
 
 #include <gtest/gtest.h>
 

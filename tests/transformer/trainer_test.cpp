@@ -13,7 +13,7 @@
 #include "harness/task.h"
 #include "harness/train_task.h"
 #include "tiny_model.h"
-#include "transformer/config_json.h"
+#include "transformer/model_dir.h"
 
 namespace saturn {
 namespace {

@@ -1,6 +1,8 @@
-// One table of tensors (STYLE.md point 2): every parameter is described once — name, shape,
+// The parameter table (STYLE.md point 2): every parameter is described once — name, shape,
 // optimizer group — and that one table sizes the flat parameter/gradient/optimizer buffers, hands
 // out views, names tensors in safetensors files and drives test comparisons.
+//
+// TensorTable is the table; parameter_table(config) builds the one of a model config.
 #pragma once
 
 #include <cstddef>
@@ -8,6 +10,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "transformer/config.h"
 
 namespace saturn {
 
@@ -38,5 +42,9 @@ class TensorTable {
   std::vector<TensorSpec> specs_;
   std::size_t total_ = 0;
 };
+
+// The parameters of a model config: PyTorch names, shapes and optimizer groups, in layout order
+// (embed, pos, then per layer attn q/k/v/o, ln1, ln2, ffn fc1/fc2, then ln_f, head).
+TensorTable parameter_table(const ModelConfig& c);
 
 }  // namespace saturn
