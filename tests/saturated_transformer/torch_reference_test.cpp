@@ -12,11 +12,7 @@ namespace {
 TEST(TorchReference, EvaluatorMatchesEveryMode) {
   for (const auto& c : testing::torch_cases()) {
     const auto table = parameter_table(c.config);
-    std::vector<double> params(table.total_size());
-    for (const auto& spec : table.specs()) {
-      const auto& p = c.tensor("param." + spec.name);
-      std::copy(p.begin(), p.end(), params.begin() + static_cast<std::ptrdiff_t>(spec.offset));
-    }
+    const auto params = c.params(table);
     const auto weights = to_weights(c.config, table, params.data());
     for (const char* mode : {"softmax", "saturated", "hard", "temperature:4"}) {
       const Evaluator ev(weights, EvalMode::parse(mode));

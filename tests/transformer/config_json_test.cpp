@@ -1,19 +1,15 @@
 // config.json: every field survives a round trip (every enum value, custom layer-norm places),
-// files written by PyTorch's side are read, and bad files are refused naming file and field.
-#include "transformer/model_dir.h"
+// the configs PyTorch's side wrote are read, and bad files are refused naming file and field.
+// (Whole model directories: model_dir_test.)
+#include "transformer/config_json.h"
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-
 #include "core/error.h"
-#include "transformer/safetensors.h"
+#include "tests/support/torch_vectors.h"
 
 namespace saturn {
 namespace {
-
-namespace fs = std::filesystem;
 
 ModelConfig base() {
   ModelConfig c;
@@ -125,53 +121,15 @@ TEST(ConfigJson, RefusesBadFieldsNamingFileAndField) {
   EXPECT_TRUE(has(error_of(nlohmann::json::array()), "cfg.json: expected a JSON object"));
 }
 
-TEST(ConfigJson, ModelDirectoryRoundTripIsExactAndChecked) {
-  const auto dir = fs::temp_directory_path() / "saturn_config_json_dir";
-  fs::remove_all(dir);
-  auto c = base();
-  c.layer_norm = LayerNormMode::custom;
-  c.ln = {AttnLnPlace::v, true, false};
-  Model<float> m(c);
-  m.init(7);
-  save_model_dir(dir, m);
-  EXPECT_EQ(load_model_dir<float>(dir).params, m.params);
-  // A float model read as double (and back) is exact.
-  const auto md = load_model_dir<double>(dir);
-  for (std::size_t i = 0; i < m.params.size(); ++i) EXPECT_EQ(static_cast<float>(md.params[i]), m.params[i]);
-  // Weights that do not fit the config are refused naming the tensor.
-  auto other = c;
-  other.d_ff = 65;
-  save_config(dir, other);
-  try {
-    load_model_dir<float>(dir);
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("tensor 'layers.0.ffn.fc1.weight' has shape [64, 32], the config needs [65, 32]"),
-              std::string::npos)
-        << e.what();
-  }
-  std::ofstream(dir / "config.json") << "{\"vocab\": 5";
-  try {
-    load_model_dir<float>(dir);
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("config.json: not valid JSON"), std::string::npos) << e.what();
-  }
-  fs::remove_all(dir);
-  EXPECT_THROW(load_model_dir<float>(dir), Error);
-}
-
 TEST(ConfigJson, ReadsTheConfigsPyTorchWrote) {
   // python/dump_test_vectors.py stores each case's config (the dict torch_reference.py saves as
-  // config.json) in the safetensors metadata: every one parses and writes back the same values.
-  std::ifstream in(fs::path(SATURN_SOURCE_DIR) / "tests/data/index.json");
-  const auto index = nlohmann::json::parse(in);
-  ASSERT_GE(index.size(), 6u);
-  for (const auto& [name, _] : index.items()) {
-    const auto file = read_safetensors(fs::path(SATURN_SOURCE_DIR) / "tests/data" / (name + ".safetensors"));
-    const auto torch_cfg = nlohmann::json::parse(file.metadata.at("config"));
-    const auto ours = config_to_json(config_from_json(torch_cfg, name));
-    for (const auto& [key, value] : torch_cfg.items()) EXPECT_EQ(nlohmann::json(ours[key]), value) << name << " " << key;
+  // config.json) in the safetensors metadata; the loader parses it with config_from_json, and
+  // writing it back gives the same values.
+  const auto cases = testing::torch_cases();
+  ASSERT_GE(cases.size(), 6u);
+  for (const auto& c : cases) {
+    const auto ours = config_to_json(c.config);
+    for (const auto& [key, value] : c.torch_config.items()) EXPECT_EQ(nlohmann::json(ours[key]), value) << c.name << " " << key;
   }
 }
 

@@ -54,7 +54,12 @@ TEST(Model, GradientsAreBitwiseIdenticalWithOneTwoAndSevenThreads) {
 }
 
 TEST(Model, GradientsDoNotDependOnTheWorkspaceHistory) {
-  for (const auto& v : head_variants()) {
+  auto variants = head_variants();
+  testing::Variant last;  // a classifier reading the last position of causal attention
+  last.causal = true;
+  last.readout = ClassifyReadout::last;
+  variants.push_back(last);
+  for (const auto& v : variants) {
     const auto c = testing::tiny_config(v, 16, 4, 2, 32);
     const auto m = testing::random_model<float>(c, 5, 0.05);
     const Batch big = testing::random_batch(c, std::vector<int>(16, 11), 1);
