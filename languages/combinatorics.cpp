@@ -10,8 +10,6 @@ BigInt binomial(int n, int k) {
   return c;
 }
 
-BigInt catalan(int m) { return binomial(2 * m, m) / (m + 1); }
-
 BigInt ballot(int r, int h) {
   if (h < 0 || r < h || (r - h) % 2 != 0) return 0;
   const int u = (r - h) / 2;

@@ -4,6 +4,7 @@
 #include "languages/combinatorics.h"
 #include "languages/registry.h"
 #include "tests/support/error_message.h"
+#include "tests/support/oracles.h"
 
 namespace saturn {
 namespace {
@@ -12,7 +13,7 @@ TEST(Dyck, CountsAreKToTheNTimesCatalan) {
   for (int k = 1; k <= 4; ++k) {
     const auto lang = make_language("dyck:k=" + std::to_string(k));
     for (int n = 0; n <= 40; ++n) {
-      BigInt expected = catalan(n);
+      BigInt expected = testing::catalan(n);
       for (int i = 0; i < n; ++i) expected *= k;
       EXPECT_EQ(lang->count(2 * n), expected) << "k=" << k << " n=" << n;
       EXPECT_EQ(lang->count(2 * n + 1), 0);
@@ -49,8 +50,8 @@ TEST(Dyck, BoundedDepthCountsMatchTheTransferMatrix) {
   EXPECT_TRUE(deep->contains(deep->sample_member(2000, rng)));
   // Just below and at the bound.
   const auto d5 = make_language("dyck:k=1,depth=5");
-  EXPECT_EQ(d5->count(10), catalan(5));
-  EXPECT_EQ(d5->count(12), catalan(6) - 1);  // only "(" x 6 then ")" x 6 is too deep
+  EXPECT_EQ(d5->count(10), testing::catalan(5));
+  EXPECT_EQ(d5->count(12), testing::catalan(6) - 1);  // only "(" x 6 then ")" x 6 is too deep
   for (int i = 0; i < 50; ++i) EXPECT_TRUE(d5->contains(d5->sample_member(12, rng)));
 }
 
@@ -77,7 +78,7 @@ TEST(ShuffleDyck, CountsMatchTheConvolutionOfCatalanNumbers) {
   // Shuffle-Dyck-2 at length 4: "(())", "()()", "[[]]", "[][]" and the 6 * 1 * 1 interleavings of
   // "()" with "[]" -> 4 + 6 = 10.
   EXPECT_EQ(make_language("shuffle_dyck:k=2")->count(4), 10);
-  EXPECT_EQ(make_language("shuffle_dyck:k=1")->count(10), catalan(5));
+  EXPECT_EQ(make_language("shuffle_dyck:k=1")->count(10), testing::catalan(5));
   const auto lang = make_language("shuffle_dyck:k=3");
   Rng rng(2);
   for (int i = 0; i < 20; ++i) EXPECT_TRUE(lang->contains(lang->sample_member(100, rng)));

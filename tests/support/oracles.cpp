@@ -188,4 +188,14 @@ std::vector<std::string> all_strings(const std::string& alphabet, int n) {
   return out;
 }
 
+BigInt catalan(int m) {
+  std::vector<BigInt> c{1};
+  for (int n = 0; n < m; ++n) {
+    BigInt next = 0;
+    for (int i = 0; i <= n; ++i) next += c[static_cast<std::size_t>(i)] * c[static_cast<std::size_t>(n - i)];
+    c.push_back(next);
+  }
+  return c[static_cast<std::size_t>(std::max(m, 0))];
+}
+
 }  // namespace saturn::testing
