@@ -22,9 +22,7 @@ TEST(ScanSnapAnalysis, RankCorrelations) {
 TEST(ScanSnapAnalysis, UniformAttentionHasTheDataEntropy) {
   // Zero weights: c_n = P(. | n). On the paper's 10 distinct tokens (weights 0.1 .. 1) the
   // distinct entropy is 2.1513 nats, the top of the paper's Fig. 6 axis.
-  DataOptions o;
-  o.num_last = 2;
-  const Dataset d(o);
+  const Dataset d(DataOptions{.num_last = 2});
   TrainOptions t;
   t.steps = 1;
   t.lr_z = 1e-300;  // nothing moves
@@ -37,12 +35,7 @@ TEST(ScanSnapAnalysis, UniformAttentionHasTheDataEntropy) {
 }
 
 TEST(ScanSnapAnalysis, DropStepsFollowASyntheticTrace) {
-  DataOptions o;
-  o.num_last = 1;
-  o.num_next_per_last = 1;
-  o.num_common = 1;
-  o.num_unique_per_next = 3;
-  const Dataset d(o);
+  const Dataset d(DataOptions{.num_last = 1, .num_next_per_last = 1, .num_common = 1, .num_unique_per_next = 3});
   // Support: common, distinct w=0.1, 0.55, 1. Distinct attention renormalised over the last 3.
   Trace tr;
   tr.record(0, 1.0, {{0.4, 0.2, 0.2, 0.2}});

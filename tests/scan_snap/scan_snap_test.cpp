@@ -12,12 +12,7 @@ namespace saturn::scan_snap {
 namespace {
 
 TEST(ScanSnapData, LayoutAndClassDistributions) {
-  DataOptions o;
-  o.num_last = 2;
-  o.num_next_per_last = 2;
-  o.num_common = 3;
-  o.num_unique_per_next = 4;
-  const Dataset d(o);
+  const Dataset d(DataOptions{.num_last = 2, .num_next_per_last = 2, .num_common = 3, .num_unique_per_next = 4});
   EXPECT_EQ(d.vocab(), 3 + 4 * 4 + 2 + 4);
   EXPECT_EQ(d.query_token(3), 3 + 16 + 1);
   EXPECT_EQ(d.next_token(3), 3 + 16 + 2 + 3);
@@ -45,12 +40,7 @@ TEST(ScanSnapData, LayoutAndClassDistributions) {
 }
 
 TEST(ScanSnapModel, GradientsMatchFiniteDifferences) {
-  DataOptions o;
-  o.num_last = 2;
-  o.num_common = 3;
-  o.num_unique_per_next = 3;
-  o.seq_len = 6;
-  const Dataset d(o);
+  const Dataset d(DataOptions{.num_last = 2, .num_common = 3, .num_unique_per_next = 3, .seq_len = 6});
   Model m(d.vocab());
   Rng rng(3);
   for (long i = 0; i < m.z.size(); ++i) m.z.data()[i] = rng.normal(), m.y.data()[i] = rng.normal();
@@ -70,10 +60,7 @@ TEST(ScanSnapModel, GradientsMatchFiniteDifferences) {
 }
 
 TEST(ScanSnapTraining, AttentionLeavesCommonTokensAndTheLossFalls) {
-  DataOptions o;
-  o.num_last = 2;
-  o.num_next_per_last = 2;
-  const Dataset d(o);
+  const Dataset d(DataOptions{.num_last = 2, .num_next_per_last = 2});
   TrainOptions t;
   t.steps = 400;
   t.batch = 64;

@@ -7,10 +7,7 @@ namespace saturn::scan_snap {
 namespace {
 
 TEST(ScanSnapTransformer, BatchesCountOnlyTheQueryPosition) {
-  DataOptions o;
-  o.num_last = 2;
-  o.seq_len = 5;
-  const Dataset d(o);
+  const Dataset d(DataOptions{.num_last = 2, .seq_len = 5});
   std::vector<Sequence> s{d.sample(1, 0), d.sample(1, 1)};
   const Batch b = transformer_batch(s);
   ASSERT_EQ(b.size(), 2);
