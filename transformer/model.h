@@ -17,11 +17,40 @@
 
 namespace saturn {
 
+// Typed views of a flat buffer laid out by the parameter table (parameters: P = const S;
+// gradients: P = S), from the offsets found once per model (Model::offsets): no name lookups in
+// the layer loops. A tensor the config does not have is nullptr.
+template <class P>
+struct LayerTensors {
+  P *q_w, *k_w, *v_w, *o_w;          // (d, d) each, nn.Linear layout [out, in]
+  P *q_b, *k_b, *v_b, *o_b;          // (d) each (attn_bias)
+  P *ln1_w, *ln1_b, *ln2_w, *ln2_b;  // (d) each (when the config uses them)
+  P *fc1_w, *fc1_b, *fc2_w, *fc2_b;  // (F, d), (F), (d, F), (d)
+};
+template <class P>
+struct ModelTensors {
+  const ParamOffsets* offsets;
+  P* base;
+  P* at(std::size_t offset) const { return offset == kNoTensor ? nullptr : base + offset; }
+  P* embed() const { return at(offsets->embed); }    // (V, d)
+  P* pos() const { return at(offsets->pos); }        // (max_len, d): learned positions only
+  P* lnf_w() const { return at(offsets->lnf_w); }    // (d)
+  P* lnf_b() const { return at(offsets->lnf_b); }    // (d)
+  P* head_w() const { return at(offsets->head_w); }  // (n_outputs, d)
+  P* head_b() const { return at(offsets->head_b); }  // (n_outputs)
+  LayerTensors<P> layer(int l) const {
+    const auto& o = offsets->layers[static_cast<std::size_t>(l)];
+    return {at(o.q_w),   at(o.k_w),   at(o.v_w),   at(o.o_w),   at(o.q_b),   at(o.k_b),   at(o.v_b),   at(o.o_b),
+            at(o.ln1_w), at(o.ln1_b), at(o.ln2_w), at(o.ln2_b), at(o.fc1_w), at(o.fc1_b), at(o.fc2_w), at(o.fc2_b)};
+  }
+};
+
 template <class S>
 struct Model {
   ModelConfig config;
   TensorTable table;
   std::vector<S> params;  // (table.total_size())
+  ParamOffsets offsets;   // where each tensor of the table starts in params (and in gradients)
 
   explicit Model(ModelConfig c);
   S* param(std::string_view name) { return params.data() + table.at(name).offset; }
@@ -33,6 +62,9 @@ struct Model {
   // Deterministic initialisation from a seed: embeddings N(0, 0.02^2) (positions too), linear
   // weights LeCun normal (std 1/sqrt(fan_in)), biases 0, layer-norm weights 1.
   void init(std::uint64_t seed);
+
+  ModelTensors<const S> weights() const { return {&offsets, params.data()}; }
+  ModelTensors<S> gradients(S* grads) const { return {&offsets, grads}; }  // grads: (table.total_size())
 };
 
 // What a forward pass computes.

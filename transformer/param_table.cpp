@@ -70,4 +70,29 @@ TensorTable parameter_table(const ModelConfig& c) {
   return t;
 }
 
+ParamOffsets param_offsets(const ModelConfig& c, const TensorTable& t) {
+  auto need = [&](const std::string& name) { return t.at(name).offset; };
+  auto maybe = [&](const std::string& name) {
+    const auto* s = t.find(name);
+    return s ? s->offset : kNoTensor;
+  };
+  ParamOffsets o;
+  o.embed = need("embed.weight");
+  o.pos = maybe("pos.weight");
+  for (int i = 0; i < c.n_layers; ++i) {
+    const auto p = fmt::format("layers.{}.", i);
+    o.layers.push_back({need(p + "attn.q.weight"), need(p + "attn.k.weight"), need(p + "attn.v.weight"),
+                        need(p + "attn.o.weight"), maybe(p + "attn.q.bias"), maybe(p + "attn.k.bias"),
+                        maybe(p + "attn.v.bias"), maybe(p + "attn.o.bias"), maybe(p + "ln1.weight"),
+                        maybe(p + "ln1.bias"), maybe(p + "ln2.weight"), maybe(p + "ln2.bias"),
+                        need(p + "ffn.fc1.weight"), need(p + "ffn.fc1.bias"), need(p + "ffn.fc2.weight"),
+                        need(p + "ffn.fc2.bias")});
+  }
+  o.lnf_w = maybe("ln_f.weight");
+  o.lnf_b = maybe("ln_f.bias");
+  o.head_w = need("head.weight");
+  o.head_b = need("head.bias");
+  return o;
+}
+
 }  // namespace saturn

@@ -47,4 +47,24 @@ class TensorTable {
 // (embed, pos, then per layer attn q/k/v/o, ln1, ln2, ffn fc1/fc2, then ln_f, head).
 TensorTable parameter_table(const ModelConfig& c);
 
+// Where each parameter of a config lives in the flat buffers (an element offset into params,
+// grads, m, v), found by name once so that the model's loops never search the table.
+// kNoTensor marks a tensor the config does not have (biases without attn_bias, unused norms).
+inline constexpr std::size_t kNoTensor = static_cast<std::size_t>(-1);
+struct LayerParamOffsets {
+  std::size_t q_w, k_w, v_w, o_w;          // (d, d) each
+  std::size_t q_b, k_b, v_b, o_b;          // (d) each, or kNoTensor
+  std::size_t ln1_w, ln1_b, ln2_w, ln2_b;  // (d) each, or kNoTensor
+  std::size_t fc1_w, fc1_b, fc2_w, fc2_b;  // (F, d), (F), (d, F), (d)
+};
+struct ParamOffsets {
+  std::size_t embed;          // (V, d)
+  std::size_t pos;            // (max_len, d), or kNoTensor
+  std::vector<LayerParamOffsets> layers;  // (L)
+  std::size_t lnf_w, lnf_b;   // (d) each, or kNoTensor
+  std::size_t head_w, head_b; // (n_outputs, d), (n_outputs)
+};
+// Throws saturn::Error when a tensor the config needs is missing from the table.
+ParamOffsets param_offsets(const ModelConfig& c, const TensorTable& t);
+
 }  // namespace saturn
