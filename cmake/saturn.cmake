@@ -28,7 +28,8 @@ function(saturn_library name dir)
   saturn_warnings(saturn_${name})
 endfunction()
 
-# saturn_test(NAME DIR DEPS...): every *_test.cpp in DIR becomes one GoogleTest binary.
+# saturn_test(NAME DIR DEPS...): every *_test.cpp in DIR becomes one GoogleTest binary; its tests
+# are registered with ctest as NAME.Suite.Test (ctest -R transformer_tests runs one binary's).
 function(saturn_test name dir)
   file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${dir}/*_test.cpp)
   if(NOT srcs)
@@ -39,7 +40,7 @@ function(saturn_test name dir)
   target_compile_definitions(${name} PRIVATE SATURN_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
   saturn_warnings(${name})
   include(GoogleTest)
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600)
+  gtest_discover_tests(${name} TEST_PREFIX "${name}." DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600)
 endfunction()
 
 # saturn_benchmark(NAME SRC DEPS...)
