@@ -40,10 +40,23 @@ ModelConfig small_config() {
   return testing::tiny_config(v, 16, 4, 2, 32);
 }
 
+// small_config()'s model, initialised with `seed`.
+Model<float> small_model(std::uint64_t seed) {
+  Model<float> m(small_config());
+  m.init(seed);
+  return m;
+}
+
+// An empty folder under the temporary directory (what a previous run left there is removed).
+fs::path fresh_dir(const std::string& name) {
+  const auto dir = fs::temp_directory_path() / ("saturn_trainer_" + name);
+  fs::remove_all(dir);
+  return dir;
+}
+
 std::vector<float> train_weights(int threads, int steps, const fs::path& out = {}, bool resume = true) {
   const auto c = small_config();
-  Model<float> m(c);
-  m.init(5);
+  auto m = small_model(5);
   TrainOptions o;
   o.steps = steps;
   o.optimizer.lr = 3e-3;
@@ -62,10 +75,7 @@ TEST(Trainer, BitwiseIdenticalWeightsWithOneTwoAndSevenThreads) {
 }
 
 TEST(Trainer, ResumingFromACheckpointContinuesBitwise) {
-  const auto a = fs::temp_directory_path() / "saturn_resume_a";
-  const auto b = fs::temp_directory_path() / "saturn_resume_b";
-  fs::remove_all(a);
-  fs::remove_all(b);
+  const auto a = fresh_dir("resume_a"), b = fresh_dir("resume_b");
   const auto straight = train_weights(2, 40, a);
   train_weights(2, 20, b);                       // stops at 20 with a checkpoint
   const auto resumed = train_weights(2, 40, b);  // continues from it
@@ -73,12 +83,10 @@ TEST(Trainer, ResumingFromACheckpointContinuesBitwise) {
 }
 
 TEST(Trainer, ARunResumedFromItsFinalCheckpointReportsTheSameFinalLoss) {
-  const auto dir = fs::temp_directory_path() / "saturn_resume_final";
-  fs::remove_all(dir);
+  const auto dir = fresh_dir("resume_final");
   const auto c = small_config();
   auto run = [&] {
-    Model<float> m(c);
-    m.init(5);
+    auto m = small_model(5);
     TrainOptions o;
     o.steps = 15;
     o.log_every = 5;
@@ -96,8 +104,7 @@ TEST(Trainer, ARunResumedFromItsFinalCheckpointReportsTheSameFinalLoss) {
 
 TEST(Trainer, NonFiniteLossStopsCleanly) {
   const auto c = small_config();
-  Model<float> m(c);
-  m.init(1);
+  auto m = small_model(1);
   m.params[m.table.at("head.weight").offset] = std::numeric_limits<float>::quiet_NaN();
   TrainOptions o;
   o.steps = 5;
@@ -119,11 +126,9 @@ class PoisonedSource : public DataSource {
 };
 
 TEST(Trainer, DivergenceKeepsTheLastGoodCheckpointAndMetrics) {
-  const auto dir = fs::temp_directory_path() / "saturn_diverge";
-  fs::remove_all(dir);
+  const auto dir = fresh_dir("diverge");
   const auto c = small_config();
-  Model<float> m(c);
-  m.init(1);
+  auto m = small_model(1);
   TrainOptions o;
   o.steps = 20;
   o.log_every = 1;
@@ -149,11 +154,9 @@ TEST(Trainer, DivergenceKeepsTheLastGoodCheckpointAndMetrics) {
 }
 
 TEST(Trainer, MetricsLinesCarryEveryField) {
-  const auto dir = fs::temp_directory_path() / "saturn_metrics";
-  fs::remove_all(dir);
+  const auto dir = fresh_dir("metrics");
   const auto c = small_config();
-  Model<float> m(c);
-  m.init(2);
+  auto m = small_model(2);
   EvalSet eval{"test", {testing::random_batch(c, {2, 3, 4}, 5), testing::random_batch(c, {6}, 6)}};
   TrainOptions o;
   o.steps = 20;
@@ -204,11 +207,9 @@ TEST(Trainer, MetricsLinesCarryEveryField) {
 }
 
 TEST(Trainer, ResumeRefusesAnotherSeed) {
-  const auto dir = fs::temp_directory_path() / "saturn_resume_seed";
-  fs::remove_all(dir);
+  const auto dir = fresh_dir("resume_seed");
   const auto c = small_config();
-  Model<float> m(c);
-  m.init(1);
+  auto m = small_model(1);
   TrainOptions o;
   o.steps = 3;
   o.out_dir = dir;
