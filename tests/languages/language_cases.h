@@ -1,6 +1,10 @@
 // The languages every generic test runs over, with the lengths brute force can afford.
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -16,6 +20,9 @@ struct LanguageCase {
   int horizon;       // next_symbols: members up to prefix + 1 + horizon symbols
 };
 
+// gtest shows a case by its spec (not its bytes).
+inline void PrintTo(const LanguageCase& c, std::ostream* os) { *os << c.spec; }
+
 // What a generic test opens for a case: the language, its oracle (empty when there is none) and
 // its alphabet's characters.
 struct OpenCase {
@@ -27,6 +34,13 @@ inline OpenCase open_case(const LanguageCase& c) {
   auto lang = make_language(c.spec);
   std::string sigma = lang->alphabet().chars();
   return {std::move(lang), oracle_for(c.spec), std::move(sigma)};
+}
+
+// A test name for a case: the spec with every non-alphanumeric character as '_', then the index.
+inline std::string case_name(const ::testing::TestParamInfo<LanguageCase>& info) {
+  std::string name;
+  for (char ch : info.param.spec) name += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+  return name + "_" + std::to_string(info.index);
 }
 
 inline std::vector<LanguageCase> language_cases() {

@@ -77,11 +77,7 @@ TEST_P(NearMiss, SucceedsExactlyWhenSomeMemberHasANonMemberNeighbour) {
 }
 
 INSTANTIATE_TEST_SUITE_P(All, NearMiss, ::testing::ValuesIn(testing::language_cases()),
-                         [](const ::testing::TestParamInfo<testing::LanguageCase>& info) {
-                           std::string name;
-                           for (char ch : info.param.spec) name += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
-                           return name + "_" + std::to_string(info.index);
-                         });
+                         testing::case_name);
 
 TEST(NearMiss, LengthZeroHasNoEdit) {
   Rng rng(1);

@@ -36,11 +36,7 @@ TEST_P(NextSymbols, MatchesBruteForce) {
 }
 
 INSTANTIATE_TEST_SUITE_P(All, NextSymbols, ::testing::ValuesIn(testing::language_cases()),
-                         [](const ::testing::TestParamInfo<testing::LanguageCase>& info) {
-                           std::string name;
-                           for (char ch : info.param.spec) name += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
-                           return name + "_" + std::to_string(info.index);
-                         });
+                         testing::case_name);
 
 }  // namespace
 }  // namespace saturn

@@ -50,11 +50,7 @@ TEST_P(LanguageSampling, SamplesHaveTheRightLabels) {
 }
 
 INSTANTIATE_TEST_SUITE_P(All, LanguageSampling, ::testing::ValuesIn(testing::language_cases()),
-                         [](const ::testing::TestParamInfo<testing::LanguageCase>& info) {
-                           std::string name;
-                           for (char ch : info.param.spec) name += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
-                           return name + "_" + std::to_string(info.index);
-                         });
+                         testing::case_name);
 
 // Chi-square test of uniformity over all members (or non-members) of length n.
 void expect_uniform(const std::string& spec, int n, bool members, std::uint64_t seed) {
