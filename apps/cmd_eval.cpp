@@ -34,6 +34,7 @@ int run_eval(const EvalArgs& a) {
     if (!file) throw Error(fmt::format("{}: cannot open file", a.input));
   }
   std::istream& in = a.input == "-" ? std::cin : file;
+  inputs_checked();  // a bad line below is an InputError (2)
   std::string line;
   long line_no = 0;
   while (std::getline(in, line)) {
@@ -42,7 +43,7 @@ int run_eval(const EvalArgs& a) {
     try {
       w = alphabet.parse(line);
     } catch (const Error& e) {
-      throw Error(fmt::format("{}:{}: {}", a.input == "-" ? "<stdin>" : a.input, line_no, e.what()));
+      throw InputError(a.input == "-" ? "<stdin>" : a.input, static_cast<int>(line_no), 0, "", e.what());
     }
     const auto r = ev.run(w, {a.attention, false});
     nlohmann::ordered_json j;

@@ -8,7 +8,7 @@
 #include "apps/commands.h"
 #include "core/version.h"
 #include "harness/suite_runner.h"
-#include "harness/survey.h"
+#include "harness/kinds/language/survey.h"
 #include "harness/task_file.h"
 
 #ifdef SATURN_WITH_MPI
@@ -61,6 +61,7 @@ int run_command(const RunArgs& a) {
     if (!a.shard.empty()) throw Error("--shard cannot be combined with mpirun (each rank takes its own shard)");
     o.shard = {mpi.rank, mpi.size};
   }
+  inputs_checked();
   if (a.list) {
     for (const RunPoint* p : shard_runs(runs, o.shard)) fmt::print("{}\n", p->id);
     return kOk;
@@ -93,8 +94,9 @@ int survey_command(const RunArgs& a) {
   const auto file = load_task_file(a.tasks, a.set, 0, a.suite);
   fmt::print("{:<16} {:<22} {:>3} {:>12} {:>24} {:>9} {:>22}\n", "task", "language", "|S|", "train lens",
              "members at longest", "train", "test bins");
-  for (const TaskSpec* t : file.suite(a.suite)) {
-    if (t->kind != "language") continue;
+  for (const Task* task : file.suite(a.suite)) {
+    const TaskSpec* t = language_spec(task->runner.get());
+    if (!t) continue;
     const auto s = survey_task(*t);
     std::string bins;
     for (std::size_t i = 1; i < s.splits.size(); ++i) bins += (i > 1 ? "," : "") + s.splits[i].lengths.str();

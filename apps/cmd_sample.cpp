@@ -4,7 +4,7 @@
 
 #include "apps/commands.h"
 #include "core/error.h"
-#include "harness/dataset.h"
+#include "harness/kinds/language/splits.h"
 #include "harness/task_file.h"
 #include "languages/registry.h"
 
@@ -35,7 +35,7 @@ void print_example(const Alphabet& a, const Example& ex, const std::string& spli
 int run_sample(const SampleArgs& a) {
   if (!a.task.empty()) {
     const auto file = load_task_file(a.tasks);
-    const auto& task = file.task(a.task);
+    const auto& task = language_spec(file.task(a.task));
     const auto lang = make_language(task.language);
     for (const auto& split : make_task_splits(*lang, task))
       for (const auto& ex : split.examples) print_example(lang->alphabet(), ex, split.name, a.format);

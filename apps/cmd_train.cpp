@@ -3,8 +3,9 @@
 #include <filesystem>
 
 #include "apps/commands.h"
+#include "core/atomic_file.h"
 #include "harness/task_file.h"
-#include "harness/train_task.h"
+#include "harness/kinds/language/train.h"
 
 namespace saturn::cli {
 
@@ -17,8 +18,11 @@ struct TrainArgs {
 
 int run_train(const TrainArgs& a) {
   const auto file = load_task_file(a.tasks, a.set);
-  const auto& task = file.task(a.task);
-  const auto summary = train_task(task, {a.out, a.threads, true, true, -1, nullptr});
+  const auto& task = language_spec(file.task(a.task));
+  inputs_checked();
+  const auto trained = train_task(task, {a.out, a.threads, true, -1, nullptr});
+  const auto summary = training_summary(task, trained, a.threads);
+  write_file_atomic(std::filesystem::path(a.out) / "summary.json", summary.dump(2) + "\n");
   fmt::print("{}: {} steps in {:.1f} s ({:.0f} examples/s)\n", task.name, summary["steps"].get<long>(),
              summary["seconds"].get<double>(), summary["examples_per_second"].get<double>());
   for (const auto& [name, e] : summary["eval"].items())

@@ -7,10 +7,22 @@
 
 namespace saturn::cli {
 
-// Exit codes.
+// Exit codes (README, docs/harness.md):
+//   0  success; for `verify`: the model decides every string checked like the language.
+//   1  the command ran and failed, or found the negative result it checks for: a training run
+//      that diverged (`train` exits 1; `run` records the run as failed, finishes the other runs
+//      and exits 1), `verify` finding a string the model decides wrongly, an I/O failure.
+//   2  bad input, nothing was run: malformed arguments, task file, language spec, model folder
+//      or input strings.
 inline constexpr int kOk = 0;
-inline constexpr int kFailure = 1;   // runtime failure
-inline constexpr int kBadInput = 2;  // malformed arguments or input files
+inline constexpr int kFailure = 1;
+inline constexpr int kBadInput = 2;
+
+// A command calls this once it has read and checked all its inputs. A saturn::Error thrown
+// before it is bad input (2), one thrown after it a failure (1); saturn::InputError (a located
+// problem in an input file) is always 2 and DivergedError always 1.
+void inputs_checked();
+bool inputs_were_checked();
 
 // Each register_* adds a subcommand and stores the action to run when it is chosen.
 using Action = std::function<int()>;
@@ -21,7 +33,7 @@ void register_automaton(CLI::App& app, Action& action);
 void register_run(CLI::App& app, Action& action);
 void register_train(CLI::App& app, Action& action);
 void register_eval(CLI::App& app, Action& action);
-void register_simulate(CLI::App& app, Action& action);
-void register_capacity(CLI::App& app, Action& action);  // verify, saturate, heads, constructions
+void register_verify_saturate_heads(CLI::App& app, Action& action);  // verify, saturate, heads, constructions
+void register_capacity(CLI::App& app, Action& action);
 
 }  // namespace saturn::cli

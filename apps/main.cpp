@@ -7,6 +7,15 @@
 #include "core/error.h"
 #include "core/version.h"
 #include "harness/task_file.h"
+#include "transformer/trainer.h"
+
+namespace saturn::cli {
+namespace {
+bool g_inputs_checked = false;
+}
+void inputs_checked() { g_inputs_checked = true; }
+bool inputs_were_checked() { return g_inputs_checked; }
+}  // namespace saturn::cli
 
 int main(int argc, char** argv) {
   using namespace saturn::cli;
@@ -21,7 +30,7 @@ int main(int argc, char** argv) {
   register_run(app, action);
   register_train(app, action);
   register_eval(app, action);
-  register_simulate(app, action);
+  register_verify_saturate_heads(app, action);
   register_capacity(app, action);
   try {
     app.parse(argc, argv);
@@ -37,9 +46,12 @@ int main(int argc, char** argv) {
   } catch (const saturn::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kBadInput;
+  } catch (const saturn::DivergedError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kFailure;
   } catch (const saturn::Error& e) {
     std::cerr << "error: " << e.what() << "\n";
-    return kBadInput;
+    return inputs_were_checked() ? kFailure : kBadInput;
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kFailure;

@@ -1,35 +1,36 @@
-// The capacity table: for each task of a suite, train (or reuse) its model, then evaluate it in
-// softmax, saturated and hard modes on every length bin and verify it exhaustively up to a
-// length: "which languages does the (saturated) network recognize?".
+// The capacity table ("which languages does the (saturated) network recognize?"), a view over a
+// suite's run folders as `saturn run` wrote them: nothing is trained, evaluated or verified
+// again. For each complete language run and each evaluation mode: the accuracy per length bin
+// (results.csv's rows) and the exhaustive verification of analysis.verify_length (summary.json's
+// scalars exact_MODE, verified_length and result.verify.MODE.counterexample).
 #pragma once
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
-#include "harness/task.h"
+#include "harness/task_kind.h"
 
 namespace saturn {
 
 struct CapacityRow {
-  std::string task, language, mode;
+  std::string task, language, mode;  // task: the run id (the task's name when it has no sweep)
   std::vector<std::string> bins;    // split names (train first)
   std::vector<double> accuracy;     // per bin
-  int verified_length = 0;          // every string from the task's shortest training length up to this one was checked
+  int verified_length = 0;          // every string from the task's shortest training length up to this one was checked (0: none)
   bool exact = false;               // ... and all were decided like the oracle
   std::string counterexample;       // shortest, when not exact
 };
 
-struct CapacityOptions {
-  std::filesystem::path out;     // one run folder per task, capacity.csv, capacity.md
-  int threads = 0;
-  std::uint64_t verify_budget = 1u << 16;  // strings per exhaustive check (sets the length)
-  bool progress = false;
-};
+// One row per complete language run x mode, in run order then the run's mode order; runs of
+// other kinds are skipped.
+std::vector<CapacityRow> capacity_rows(const std::vector<RunRecord>& runs);
 
-std::vector<CapacityRow> capacity_table(const std::vector<const TaskSpec*>& tasks, const CapacityOptions& options);
-
-// Writes capacity.csv (one row per task x mode x bin) and capacity.md (task x mode).
+// capacity.csv: one line per row x bin.
+std::string capacity_csv(const std::vector<CapacityRow>& rows);
+// capacity.md: one table line per row.
+std::string capacity_markdown(const std::vector<CapacityRow>& rows);
+// Writes both into `out` (atomically).
 void write_capacity(const std::vector<CapacityRow>& rows, const std::filesystem::path& out);
 
 }  // namespace saturn

@@ -11,7 +11,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/version.h"
-#include "harness/experiment.h"
+#include "harness/task_kind.h"
 
 namespace saturn {
 

@@ -29,7 +29,7 @@ class TaskFileError : public Error {
 //
 // Sweep points are made for the tasks of `suite` (all tasks when empty); TaskFile::runs of another
 // suite then throws.
-// Sweeps: a task's `sweep:` maps config keys (dotted, e.g. optimizer.lr) to lists of values, or
+// Sweeps (harness/sweep.h): a task's `sweep:` maps config keys (dotted, e.g. optimizer.lr) to lists of values, or
 // to mappings from labels to values; every combination is one RunPoint (first key outermost).
 TaskFile load_task_file(const std::string& path, const std::vector<std::string>& overrides = {}, int seeds = 0,
                         const std::string& suite = "");

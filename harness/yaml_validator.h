@@ -15,6 +15,7 @@
 
 #include "core/error.h"
 #include "harness/length_range.h"
+#include "harness/sections.h"
 #include "harness/task.h"
 
 namespace saturn {

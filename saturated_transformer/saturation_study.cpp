@@ -11,7 +11,8 @@ namespace {
 
 constexpr std::size_t kGrainInputs = 4;
 
-// Decisions of `ev` on every word (in parallel; each word owns its slot).
+}  // namespace
+
 std::vector<char> decide(const Evaluator& ev, const std::vector<const Word*>& words) {
   std::vector<char> out(words.size());
   parallel_chunks(0, words.size(), kGrainInputs, [&](std::size_t lo, std::size_t hi) {
@@ -19,8 +20,6 @@ std::vector<char> decide(const Evaluator& ev, const std::vector<const Word*>& wo
   });
   return out;
 }
-
-}  // namespace
 
 SaturationReport saturation_study(const ModelWeights& model, const Alphabet& alphabet,
                                   const std::vector<LabelledSet>& sets, const SaturationOptions& o) {

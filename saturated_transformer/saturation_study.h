@@ -15,6 +15,8 @@
 
 namespace saturn {
 
+class Evaluator;  // saturated_transformer/evaluator.h
+
 struct LabelledSet {
   std::string name;            // e.g. "test_52..100"
   std::vector<Word> words;
@@ -49,5 +51,9 @@ struct SaturationOptions {
 
 SaturationReport saturation_study(const ModelWeights& model, const Alphabet& alphabet,
                                   const std::vector<LabelledSet>& sets, const SaturationOptions& options = {});
+
+// Whether `ev` accepts each word (1) or not (0), evaluated in parallel; each word owns its slot,
+// so the result does not depend on the thread count.
+std::vector<char> decide(const Evaluator& ev, const std::vector<const Word*>& words);
 
 }  // namespace saturn

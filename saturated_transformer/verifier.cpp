@@ -10,6 +10,7 @@
 #include "core/enumerate.h"
 #include "core/error.h"
 #include "core/parallel.h"
+#include "core/streams.h"
 #include "saturated_transformer/evaluator.h"
 
 namespace saturn {
@@ -173,7 +174,7 @@ VerifyCounts verify_sampled(const Evaluator& ev, const Language& lang, const Ver
       [&](std::size_t lo, std::size_t hi) {
         Tally t{&lang.alphabet(), keep, {}};
         for (std::size_t i = lo; i < hi; ++i) {
-          Rng rng(o.seed, 0x5a3e0000u + i);
+          Rng rng(o.seed, streams::kVerifierSample + i);
           const bool want_member = i % 2 == 0;
           const auto& lengths = want_member ? member_lengths : nonmember_lengths;
           if (lengths.empty()) continue;

@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/streams.h"
+
 namespace saturn::scan_snap {
 
 namespace {
-// The stream of a seed that initialises the weights (data samples use streams 0, 1, 2, ...).
-constexpr std::uint64_t kInitStream = ~0ull;
+constexpr std::uint64_t kInitStream = streams::kScanSnapInit;  // data samples use streams 0, 1, 2, ...
 }  // namespace
 
 double entropy(const std::vector<double>& p) {

@@ -12,8 +12,9 @@
 #include <sstream>
 
 #include "core/rng.h"
-#include "harness/experiment.h"
-#include "harness/grokking.h"
+#include "harness/task_kind.h"
+#include "harness/kinds/grokking/modular_addition.h"
+#include "harness/kinds/grokking/spec.h"
 #include "harness/report.h"
 #include "harness/task_file.h"
 

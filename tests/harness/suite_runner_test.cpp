@@ -59,9 +59,9 @@ TEST(Sweep, ExpandsEveryCombinationInOrder) {
   EXPECT_EQ(runs[1]->id, "a/optimizer.lr=0.001,model.layer_norm=off");
   EXPECT_EQ(runs[3]->id, "a/optimizer.lr=0.01,model.layer_norm=off");
   EXPECT_EQ(runs[4]->id, "b");
-  EXPECT_FLOAT_EQ(runs[2]->task.optimizer.lr, 0.01);
-  EXPECT_EQ(runs[1]->task.model.config.layer_norm, LayerNormMode::none);
-  EXPECT_EQ(runs[0]->task.model.config.layer_norm, LayerNormMode::pre);
+  EXPECT_FLOAT_EQ(language_spec(runs[2]->task).optimizer.lr, 0.01);
+  EXPECT_EQ(language_spec(runs[1]->task).model.config.layer_norm, LayerNormMode::none);
+  EXPECT_EQ(language_spec(runs[0]->task).model.config.layer_norm, LayerNormMode::pre);
   EXPECT_NE(runs[1]->config_yaml.find("layer_norm: none"), std::string::npos);
   EXPECT_NE(runs[4]->config_yaml.find("seed: 1"), std::string::npos);  // defaults resolved
 }
@@ -72,7 +72,7 @@ TEST(Sweep, SeedsAddTheInnermostAxis) {
   ASSERT_EQ(runs.size(), 15u);
   EXPECT_EQ(runs[0]->id, "a/optimizer.lr=0.001,model.layer_norm=pre,seed=1");
   EXPECT_EQ(runs[2]->task.seed, 3u);
-  EXPECT_EQ(runs[2]->task.training.seed, 3u);
+  EXPECT_EQ(language_spec(runs[2]->task).training.seed, 3u);
   EXPECT_EQ(runs[14]->id, "b/seed=3");
 }
 
@@ -90,8 +90,8 @@ TEST(Sweep, BadValueIsLocatedOnce) {
 TEST(Sweep, SetAppliesToTheSuiteOnly) {
   const std::string two = std::string(kFile) + "  only_b: [b]\n";
   const auto file = parse_task_file(two, "t.yaml", {"training.steps=7"}, 0, "only_b");
-  EXPECT_EQ(file.runs("only_b")[0]->task.training.steps, 7);
-  EXPECT_EQ(file.task("a").training.steps, 4);
+  EXPECT_EQ(language_spec(file.runs("only_b")[0]->task).training.steps, 7);
+  EXPECT_EQ(language_spec(file.task("a")).training.steps, 4);
   EXPECT_THROW(file.runs("s"), Error);  // points are made for the named suite only
 }
 

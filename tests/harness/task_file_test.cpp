@@ -32,7 +32,7 @@ suites:
 TEST(TaskFile, ParsesAGoodFile) {
   const auto f = parse_task_file(kGood, "t.yaml");
   ASSERT_EQ(f.tasks.size(), 1u);
-  const auto& t = f.task("d");
+  const auto& t = language_spec(f.task("d"));
   EXPECT_EQ(t.language, "dyck:k=1");
   EXPECT_EQ(t.train.lengths, (LengthRange{2, 10}));
   EXPECT_EQ(t.train.size, 20);
@@ -52,7 +52,7 @@ tasks:
 )",
                                  "t.yaml");
   EXPECT_EQ(f.task("a").seed, 9u);
-  EXPECT_EQ(f.task("a").objective, Objective::next_symbols);
+  EXPECT_EQ(language_spec(f.task("a")).objective, Objective::next_symbols);
 }
 
 struct BadCase {
@@ -102,7 +102,7 @@ tasks:
     training: {schedule: cosine, warmup: 3}
 )",
                                  "t.yaml", {"model.d_ff=48"});
-  const auto& t = f.task("a");
+  const auto& t = language_spec(f.task("a"));
   EXPECT_EQ(t.model.config.d_model, 16);
   EXPECT_EQ(t.model.config.d_ff, 48);
   EXPECT_EQ(t.model.config.layer_norm, LayerNormMode::custom);

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "core/bigint.h"
-#include "harness/task.h"
+#include "harness/kinds/language/spec.h"
 
 namespace saturn {
 

@@ -1,4 +1,4 @@
-#include "harness/dataset.h"
+#include "harness/kinds/language/splits.h"
 
 #include <gtest/gtest.h>
 

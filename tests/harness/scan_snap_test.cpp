@@ -12,7 +12,7 @@
 #include <sstream>
 #include <string>
 
-#include "harness/scan_snap_kind.h"
+#include "harness/kinds/scan_snap/spec.h"
 #include "harness/suite_runner.h"
 #include "harness/task_file.h"
 

@@ -9,7 +9,8 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/parallel.h"
-#include "harness/dataset.h"
+#include "harness/kinds/language/splits.h"
+#include "harness/kinds/language/spec.h"
 #include "harness/length_range.h"
 #include "harness/task_file.h"
 #include "languages/registry.h"
@@ -69,6 +70,7 @@ int run_verify(const VerifyArgs& a) {
     o.long_min = r.lo;
     o.long_max = r.hi;
   }
+  inputs_checked();
   const auto r = verify(weights, *lang, o);
   fmt::print("{} in {} mode against {} (every string up to length {})\n", a.model, o.mode.str(), lang->spec(), a.max_length);
   print_counts("exhaustive", r.exhaustive);
@@ -106,9 +108,11 @@ int run_saturate(const StudyArgs& a) {
   ThreadLimit limit(a.threads);
   const auto weights = load_model_weights(a.model);
   const auto file = load_task_file(a.tasks);
-  const auto& task = file.task(a.task);
+  const auto& task = language_spec(file.task(a.task));
   const auto lang = make_language(task.language);
-  const auto r = saturation_study(weights, lang->alphabet(), task_sets(task, *lang));
+  const auto sets = task_sets(task, *lang);
+  inputs_checked();
+  const auto r = saturation_study(weights, lang->alphabet(), sets);
   fmt::print("{:<12}", "mode");
   for (const auto& s : r.sets) fmt::print(" {:>16}", s);
   fmt::print("\n");
@@ -144,11 +148,12 @@ int run_heads(const StudyArgs& a) {
   ThreadLimit limit(a.threads);
   const auto weights = load_model_weights(a.model);
   const auto file = load_task_file(a.tasks);
-  const auto& task = file.task(a.task);
+  const auto& task = language_spec(file.task(a.task));
   const auto lang = make_language(task.language);
   std::vector<Word> inputs;
   for (const auto& s : task_sets(task, *lang))
     for (std::size_t i = 0; i < s.words.size() && i < 200; ++i) inputs.push_back(s.words[i]);
+  inputs_checked();
   const auto heads = analyse_heads(weights, inputs);
   fmt::print("{:>5} {:>4} {:<8} {:>12} {:>10} {:>8} {:>12} {:>12}\n", "layer", "head", "kind", "mean support", "P(>1)",
              "std", "corr(len)", "entropy");
@@ -167,7 +172,7 @@ int run_heads(const StudyArgs& a) {
 
 }  // namespace
 
-void register_simulate(CLI::App& app, Action& action) {
+void register_verify_saturate_heads(CLI::App& app, Action& action) {
   {
     auto* cmd = app.add_subcommand("verify", "Check exhaustively which strings a model accepts against a language");
     static VerifyArgs a;
@@ -209,6 +214,7 @@ void register_simulate(CLI::App& app, Action& action) {
     cmd->add_option("-o,--out", out, "folder (default saturated_transformer/constructions)");
     cmd->callback([&action] {
       action = [] {
+        inputs_checked();
         for (const auto& c : all_constructions()) {
           save_model_weights(std::filesystem::path(out) / c.name, c.weights);
           fmt::print("{}/{}: recognizes {}\n", out, c.name, c.language);

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "harness/dataset.h"
-#include "harness/task.h"
+#include "harness/kinds/language/splits.h"
+#include "harness/kinds/language/spec.h"
 #include "languages/language.h"
 #include "transformer/trainer.h"
 

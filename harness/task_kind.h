@@ -1,7 +1,9 @@
-// One run of a suite and the experiment kinds that execute it.
+// The interface of an experiment kind's parsed settings (TaskKind), what one run returns
+// (RunOutput, its results.csv rows ResultRow) and a complete run as the suite files see it
+// (RunRecord).
 //
-// A task of tasks.yaml has a `kind` (default `language`); a sweep point of it is one run with its
-// own folder. The runner (harness/suite_runner.h) creates the folder, writes config.yaml, calls
+// A task of tasks.yaml has a `kind` (default `language`, the list: harness/kinds/registry.h); a
+// sweep point of it is one run with its own folder. The runner (harness/suite_runner.h) creates the folder, writes config.yaml, calls
 // the kind's `run`, and writes summary.json atomically when the run is complete. Everything a
 // kind returns in RunOutput must be a pure function of the task (deterministic for its seed,
 // independent of the thread count): results.csv and runs.csv are built from it, and a resumed
@@ -15,6 +17,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "harness/task.h"
 
 namespace saturn {
 
@@ -52,6 +56,14 @@ class TaskKind {
   // left there, or start over; either way the output must equal an uninterrupted run's.
   // Throws saturn::Error on failure.
   virtual RunOutput run(const RunContext& ctx) const = 0;
+};
+
+// A complete run: its point, folder and summary.json (what results.csv, runs.csv, report.html
+// and `saturn capacity` read).
+struct RunRecord {
+  const RunPoint* point = nullptr;
+  std::filesystem::path dir;
+  nlohmann::json summary;
 };
 
 }  // namespace saturn

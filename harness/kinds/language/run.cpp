@@ -13,11 +13,11 @@
 
 #include "core/atomic_file.h"
 #include "core/parallel.h"
-#include "harness/dataset.h"
-#include "harness/experiment.h"
+#include "harness/kinds/language/splits.h"
+#include "harness/task_kind.h"
 #include "harness/power_law_fit.h"
-#include "harness/task_kinds.h"
-#include "harness/train_task.h"
+#include "harness/kinds/language/spec.h"
+#include "harness/kinds/language/train.h"
 #include "languages/registry.h"
 #include "saturated_transformer/evaluator.h"
 #include "saturated_transformer/head_analysis.h"
@@ -31,13 +31,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Decisions of `ev` on every word, in parallel (one result slot per word: thread-count independent).
+// Decisions of `ev` on the first n examples (saturated_transformer/saturation_study.h: decide).
 std::vector<char> decisions(const Evaluator& ev, const std::vector<Example>& examples, std::size_t n) {
-  std::vector<char> out(n);
-  parallel_chunks(0, n, 16, [&](std::size_t lo, std::size_t hi) {
-    for (std::size_t i = lo; i < hi; ++i) out[i] = ev.accepts(examples[i].word);
-  });
-  return out;
+  std::vector<const Word*> words;
+  words.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) words.push_back(&examples[i].word);
+  return decide(ev, words);
 }
 
 // Fraction of the first n examples that saturated attention decides like softmax attention.
@@ -80,36 +79,40 @@ void add_fit(RunOutput& out, const std::string& name, const std::vector<double>&
 
 class LanguageKind final : public TaskKind {
  public:
-  explicit LanguageKind(TaskSpec t) : t_(std::move(t)) { t_.runner = nullptr; }
+  explicit LanguageKind(TaskSpec t) : t_(std::move(t)) {}
+  const TaskSpec& spec() const { return t_; }
   const char* kind() const override { return "language"; }
   std::uint64_t seed() const override { return t_.seed; }
 
   RunOutput run(const RunContext& ctx) const override {
-    const auto lang = make_language(t_.language);
-    const auto splits = make_task_splits(*lang, t_);
     const auto& a = t_.analysis;
-    const Split& probe = splits.size() > 1 ? splits[1] : splits[0];
-    const std::size_t n_probe = std::min<std::size_t>(probe.examples.size(), static_cast<std::size_t>(a.saturation_strings));
+    // The probe: the first test bin (the train split when there is none).
+    auto probe_of = [](const std::vector<Split>& splits) -> const Split& { return splits.size() > 1 ? splits[1] : splits[0]; };
+    auto probe_size = [&](const Split& probe) {
+      return std::min<std::size_t>(probe.examples.size(), static_cast<std::size_t>(a.saturation_strings));
+    };
 
     // Training, with the saturation agreement at every evaluation.
     nlohmann::ordered_json sat_trace = nlohmann::ordered_json::array();
-    TrainTaskOptions to{ctx.dir, ctx.threads, ctx.progress, false, -1, nullptr};
+    TrainTaskOptions to{ctx.dir, ctx.threads, ctx.progress, -1, nullptr};
     if (a.saturation_every > 0) {
       to.eval_every = a.saturation_every;
-      to.on_eval = [&](std::int64_t step, const Model<float>& m, const std::vector<EvalScore>& scores) {
-        sat_trace.push_back(agreement_point(step, m, probe, n_probe, scores));
+      to.on_eval = [&](std::int64_t step, const Model<float>& m, const std::vector<Split>& splits,
+                       const std::vector<EvalScore>& scores) {
+        const Split& probe = probe_of(splits);
+        sat_trace.push_back(agreement_point(step, m, probe, probe_size(probe), scores));
       };
     }
-    const auto summary = train_task(t_, to);
-    const ModelWeights weights = load_model_weights(ctx.dir / "model");
+    const TrainedTask trained = train_task(t_, to);
+    const auto& lang = trained.language;
+    const auto& splits = trained.splits;
+    const Split& probe = probe_of(splits);
+    const std::size_t n_probe = probe_size(probe);
+    const ModelWeights weights = to_weights(trained.model.config, trained.model.table, trained.model.params.data());
 
     RunOutput out;
-    // softmax: the training code's own evaluation (float), with its loss.
-    for (std::size_t i = 0; i < splits.size(); ++i) {
-      const auto& e = summary["eval"][splits[i].name];
-      out.rows.push_back({"softmax", splits[i].name, e["strings"].get<int>(), e["accuracy"].get<double>(),
-                          e["loss"].get<double>()});
-    }
+    // softmax: the training code's own evaluation (float), with its loss (evals are in split order).
+    for (const auto& e : trained.training.evals) out.rows.push_back({"softmax", e.name, e.strings, e.accuracy, e.loss});
     // Other modes: the simulator's decisions against the oracle labels.
     for (const auto& mode : a.modes) {
       if (mode == "softmax") continue;
@@ -123,7 +126,7 @@ class LanguageKind final : public TaskKind {
                             std::numeric_limits<double>::quiet_NaN()});
       }
     }
-    out.scalars.emplace_back("final_loss", summary["final_loss"].get<double>());
+    out.scalars.emplace_back("final_loss", trained.training.final_loss);
 
     // Norm growth: norm(t) = a t^gamma over the logged steps, and the growth since initialisation
     // norm(t) - norm(0) = b t^delta (with a large initial norm, gamma alone says little).
@@ -202,6 +205,7 @@ class LanguageKind final : public TaskKind {
       write_file_atomic(ctx.dir / "verify.json", vj.dump(1) + "\n");
       out.details["verify"] = vj;
     }
+    const auto summary = training_summary(t_, trained, ctx.threads);
     out.details["training"] = {{"steps", summary["steps"]}, {"seconds", summary["seconds"]},
                                {"examples_per_second", summary["examples_per_second"]},
                                {"parameters", summary["parameters"]}, {"model", summary["model"]}};
@@ -234,5 +238,10 @@ class LanguageKind final : public TaskKind {
 }  // namespace
 
 std::shared_ptr<const TaskKind> make_language_kind(const TaskSpec& task) { return std::make_shared<LanguageKind>(task); }
+
+const TaskSpec* language_spec(const TaskKind* kind) {
+  const auto* k = dynamic_cast<const LanguageKind*>(kind);
+  return k ? &k->spec() : nullptr;
+}
 
 }  // namespace saturn

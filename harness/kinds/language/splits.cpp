@@ -1,4 +1,4 @@
-#include "harness/dataset.h"
+#include "harness/kinds/language/splits.h"
 
 #include <fmt/format.h>
 
@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/parallel.h"
+#include "core/streams.h"
 
 namespace saturn {
 
@@ -65,7 +66,7 @@ Split make_split(const Language& lang, const SplitOptions& o, std::string name) 
   Split split{std::move(name), o.lengths, std::vector<Example>(static_cast<std::size_t>(o.size))};
   parallel_chunks(0, split.examples.size(), kGrainExamples, [&](std::size_t lo, std::size_t hi) {
     for (std::size_t i = lo; i < hi; ++i) {
-      Rng rng(o.seed, (o.split_id << 40) ^ i);
+      Rng rng(o.seed, streams::split_example(o.split_id, i));
       split.examples[i] = draw_example(lang, o, member_lengths, nonmember_lengths, rng);
     }
   });

@@ -1,4 +1,5 @@
-// The `scan_snap` kind's settings (harness/scan_snap_kind.cpp), exposed for the report and tests.
+// The `scan_snap` kind's settings, exposed for the report and tests. Files of this kind: spec.{h,cpp}
+// (settings and their parser), run.cpp (a run), report.cpp (its report.html section).
 //
 //   kind: scan_snap
 //   seed: 1                      # initialisation, training data and the held-out test sample
@@ -19,11 +20,20 @@
 #include <cstdint>
 #include <memory>
 
-#include "harness/experiment.h"
-#include "harness/task.h"
+#include <string>
+#include <vector>
+
+#include "harness/sections.h"
+#include "harness/task_kind.h"
 #include "scan_snap/data.h"
 
+namespace YAML {
+class Node;
+}
+
 namespace saturn {
+
+class Validator;  // harness/yaml_validator.h
 
 struct ScanSnapSpec {
   enum class Variant { reparam, transformer };
@@ -50,5 +60,14 @@ struct ScanSnapSpec {
 
 // The spec of a parsed scan_snap task (null for other kinds).
 const ScanSnapSpec* scan_snap_spec(const TaskKind* kind);
+
+// Parses a scan_snap task's node (`field` = "tasks.NAME"); null when there were problems.
+std::shared_ptr<const TaskKind> parse_scan_snap_task(Validator& v, const YAML::Node& node, const std::string& field);
+// The runnable kind for a spec (harness/kinds/scan_snap/run.cpp).
+std::shared_ptr<const TaskKind> make_scan_snap_kind(ScanSnapSpec spec);
+
+// The report.html section of the scan_snap runs (harness/kinds/scan_snap/report.cpp): attention
+// over training, final entropy and freeze step vs rate ratio.
+std::string report_section_scan_snap(const std::vector<RunRecord>& runs);
 
 }  // namespace saturn

@@ -14,7 +14,7 @@
 
 #include "harness/plot.h"
 #include "harness/report.h"
-#include "harness/scan_snap_kind.h"
+#include "harness/kinds/scan_snap/spec.h"
 
 namespace saturn {
 

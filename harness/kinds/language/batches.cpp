@@ -1,9 +1,9 @@
-#include "harness/training_data.h"
+#include "harness/kinds/language/batches.h"
 
 #include <algorithm>
 
 #include "core/parallel.h"
-#include "core/rng.h"
+#include "core/streams.h"
 
 namespace saturn {
 
@@ -64,7 +64,7 @@ SplitDataSource::SplitDataSource(const ModelConfig& c, const Language& lang, con
 
 void SplitDataSource::batch(std::int64_t step, Batch& out) const {
   out.clear();
-  Rng rng(seed_ ^ 0xba7c4e5ull, static_cast<std::uint64_t>(step));
+  Rng rng = streams::batch(seed_, step);
   for (int i = 0; i < batch_size_; ++i) append(config_, examples_[rng.uniform_below(examples_.size())], out);
 }
 

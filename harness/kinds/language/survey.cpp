@@ -1,8 +1,8 @@
-#include "harness/survey.h"
+#include "harness/kinds/language/survey.h"
 
 #include <chrono>
 
-#include "harness/dataset.h"
+#include "harness/kinds/language/splits.h"
 #include "languages/registry.h"
 
 namespace saturn {

@@ -1,11 +1,11 @@
-#include "harness/grokking.h"
+#include "harness/kinds/grokking/modular_addition.h"
 
 #include <fmt/format.h>
 
 #include <cmath>
 
 #include "core/error.h"
-#include "core/rng.h"
+#include "core/streams.h"
 
 namespace saturn {
 
@@ -19,7 +19,7 @@ ModularSplit modular_addition_split(int modulus, double train_fraction, std::uin
   for (int a = 0; a < modulus; ++a)
     for (int b = 0; b < modulus; ++b) pairs.emplace_back(a, b);
   // Fisher-Yates from the back, one stream for the whole shuffle.
-  Rng rng(seed, 0x6d6f64616464ull);  // stream "modadd"
+  Rng rng(seed, streams::kModularAdditionShuffle);
   for (long i = n - 1; i > 0; --i)
     std::swap(pairs[static_cast<std::size_t>(i)], pairs[rng.uniform_below(static_cast<std::uint64_t>(i) + 1)]);
   const long n_test = static_cast<long>(std::floor((1.0 - train_fraction) * static_cast<double>(n)));

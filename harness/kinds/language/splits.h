@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/word.h"
-#include "harness/task.h"
+#include "harness/kinds/language/spec.h"
 #include "languages/language.h"
 
 namespace saturn {

@@ -1,0 +1,236 @@
+// The language kind's settings: the parser of a task's node (with the file's defaults).
+#include "harness/kinds/language/spec.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "harness/task.h"
+#include "harness/task_kind.h"
+#include "harness/yaml_validator.h"
+#include "languages/registry.h"
+#include "saturated_transformer/eval_mode.h"
+
+namespace saturn {
+
+namespace {
+
+bool parse_split(Validator& v, const YAML::Node& node, const std::string& field, SplitSpec& out, bool need_size) {
+  if (!v.expect_map(node, field, {"lengths", "size"})) return false;
+  bool ok = true;
+  if (!node["lengths"]) {
+    v.problem(node, field + ".lengths", "missing");
+    ok = false;
+  } else {
+    ok = v.range(node["lengths"], field + ".lengths", out.lengths) && ok;
+  }
+  if (node["size"]) {
+    ok = v.scalar(node["size"], field + ".size", out.size, "a positive integer") && ok;
+    if (ok && out.size <= 0) {
+      v.problem(node["size"], field + ".size", "must be positive");
+      ok = false;
+    }
+  } else if (need_size) {
+    v.problem(node, field + ".size", "missing");
+    ok = false;
+  }
+  return ok;
+}
+
+void parse_negatives(Validator& v, const YAML::Node& node, const std::string& field, NegativeMix& out) {
+  if (node.IsScalar()) {
+    const auto s = node.Scalar();
+    if (s == "uniform") out = {1.0, 0.0};
+    else if (s == "near_miss") out = {0.0, 1.0};
+    else v.problem(node, field, fmt::format("'{}' is not a negative sampler (uniform, near_miss, or a mix)", s));
+    return;
+  }
+  if (!v.expect_map(node, field, {"uniform", "near_miss"})) return;
+  double u = 0, nm = 0;
+  if (node["uniform"]) v.scalar(node["uniform"], field + ".uniform", u, "a number");
+  if (node["near_miss"]) v.scalar(node["near_miss"], field + ".near_miss", nm, "a number");
+  if (u < 0 || nm < 0 || u + nm <= 0) {
+    v.problem(node, field, "mix weights must be non-negative and not both zero");
+    return;
+  }
+  out = {u / (u + nm), nm / (u + nm)};
+}
+
+// Checks that a split can produce examples: some length in range has members (or, for
+// recognition, non-members).
+void check_split_feasible(Validator& v, const YAML::Node& at, const std::string& field, const Language& lang,
+                          const SplitSpec& split, Objective objective) {
+  bool members = false, nonmembers = false;
+  for (int n = split.lengths.lo; n <= split.lengths.hi && !(members && nonmembers); ++n) {
+    members = members || lang.count(n) > 0;
+    nonmembers = nonmembers || lang.count_nonmembers(n) > 0;
+  }
+  if (!members)
+    v.problem(at, field, fmt::format("{} has no members with lengths {}", lang.spec(), split.lengths.str()));
+  else if (objective == Objective::recognize && !nonmembers)
+    v.problem(at, field, fmt::format("{} has no non-members with lengths {}", lang.spec(), split.lengths.str()));
+}
+
+void parse_analysis(Validator& v, const YAML::Node& node, const std::string& f, AnalysisSpec& a) {
+  if (!v.expect_map(node, f, {"modes", "heads", "study_power", "verify_length", "verify_budget", "saturation_every", "saturation_strings"})) return;
+  if (const auto m = node["modes"]) {
+    if (!m.IsSequence() || m.size() == 0) {
+      v.problem(m, f + ".modes", "expected a list of modes, e.g. [softmax, saturated, hard]");
+    } else {
+      a.modes.clear();
+      for (std::size_t i = 0; i < m.size(); ++i) {
+        std::string mode;
+        const std::string mf = fmt::format("{}.modes[{}]", f, i);
+        if (!v.scalar(m[i], mf, mode, "a mode")) continue;
+        try {
+          EvalMode::parse(mode);
+          a.modes.push_back(mode);
+        } catch (const Error& e) {
+          v.problem(m[i], mf, e.what());
+        }
+      }
+    }
+  }
+  if (node["heads"]) v.scalar(node["heads"], f + ".heads", a.heads, "true or false");
+  if (node["verify_length"] && v.scalar(node["verify_length"], f + ".verify_length", a.verify_length, "an integer") &&
+      (a.verify_length < 0 || a.verify_length > 40))
+    v.problem(node["verify_length"], f + ".verify_length", "must be between 0 and 40");
+  if (node["saturation_every"] &&
+      v.scalar(node["saturation_every"], f + ".saturation_every", a.saturation_every, "an integer") && a.saturation_every < 0)
+    v.problem(node["saturation_every"], f + ".saturation_every", "must be >= 0");
+  if (node["study_power"] && v.scalar(node["study_power"], f + ".study_power", a.study_power, "an integer") &&
+      (a.study_power < 0 || a.study_power > 60))
+    v.problem(node["study_power"], f + ".study_power", "must be between 0 and 60");
+  if (node["verify_budget"]) positive(v, node["verify_budget"], f + ".verify_budget", a.verify_budget);
+  if (node["saturation_strings"]) positive(v, node["saturation_strings"], f + ".saturation_strings", a.saturation_strings);
+}
+
+}  // namespace
+
+const char* objective_name(Objective o) {
+  switch (o) {
+    case Objective::recognize: return "recognize";
+    case Objective::next_symbols: return "next_symbols";
+    case Objective::lm: return "lm";
+  }
+  return "?";
+}
+
+std::shared_ptr<const TaskKind> parse_language_task(Validator& v, const YAML::Node& node, const YAML::Node& defaults,
+                                                    const Task& task) {
+  const std::string base = "tasks." + task.name;
+  TaskSpec t;
+  t.name = task.name;
+  t.file = task.file;
+  t.line = task.line;
+  const std::size_t problems_before = v.problems().size();
+  if (!v.expect_map(node, base,
+                    {"kind", "language", "objective", "train", "test", "negatives", "positive_fraction", "seed", "model",
+                     "optimizer", "training", "analysis", "sweep"}))
+    return nullptr;
+  // A key is looked up in the task, then in `defaults`.
+  struct Found {
+    bool found;
+    YAML::Node node;
+    std::string field;
+  };
+  auto get = [&](const char* key) -> Found {
+    if (node[key]) return {true, node[key], base + "." + key};
+    if (defaults && defaults.IsMap() && defaults[key]) return {true, defaults[key], std::string("defaults.") + key};
+    return {false, YAML::Node(), base + "." + key};
+  };
+  bool ok = true;
+
+  LanguagePtr lang;
+  if (auto [ok, n, f] = get("language"); !ok) {
+    v.problem(node, f, "missing");
+    ok = false;
+  } else if (v.scalar(n, f, t.language, "a language spec")) {
+    try {
+      lang = make_language(t.language);
+    } catch (const Error& e) {
+      v.problem(n, f, e.what());
+      ok = false;
+    }
+  } else {
+    ok = false;
+  }
+  if (auto [ok, n, f] = get("objective"); ok) {
+    std::string s;
+    if (v.scalar(n, f, s, "an objective")) {
+      if (s == "recognize") t.objective = Objective::recognize;
+      else if (s == "next_symbols") t.objective = Objective::next_symbols;
+      else if (s == "lm") t.objective = Objective::lm;
+      else {
+        v.problem(n, f, fmt::format("'{}' is not an objective (recognize, next_symbols, lm)", s));
+        ok = false;
+      }
+    }
+  }
+  auto [has_train, train, train_field] = get("train");
+  if (!has_train) {
+    v.problem(node, train_field, "missing");
+    ok = false;
+  } else {
+    ok = parse_split(v, train, train_field, t.train, true) && ok;
+  }
+  if (auto [ok, n, f] = get("test"); ok) {
+    if (v.expect_map(n, f, {"bins", "size"})) {
+      int size = 0;
+      if (!n["size"]) v.problem(n, f + ".size", "missing"), ok = false;
+      else ok = v.scalar(n["size"], f + ".size", size, "a positive integer") && ok;
+      if (size <= 0 && n["size"]) v.problem(n["size"], f + ".size", "must be positive"), ok = false;
+      if (!n["bins"] || !n["bins"].IsSequence()) {
+        v.problem(n, f + ".bins", "expected a list of length ranges");
+        ok = false;
+      } else {
+        for (std::size_t i = 0; i < n["bins"].size(); ++i) {
+          SplitSpec s;
+          s.size = size;
+          if (v.range(n["bins"][i], fmt::format("{}.bins[{}]", f, i), s.lengths)) t.test_bins.push_back(s);
+          else ok = false;
+        }
+      }
+    } else {
+      ok = false;
+    }
+  }
+  if (auto [ok, n, f] = get("negatives"); ok) parse_negatives(v, n, f, t.negatives);
+  if (auto [ok, n, f] = get("positive_fraction"); ok) {
+    if (v.scalar(n, f, t.positive_fraction, "a number") && (t.positive_fraction < 0 || t.positive_fraction > 1))
+      v.problem(n, f, "must be between 0 and 1"), ok = false;
+  }
+  if (auto [ok, n, f] = get("seed"); ok) ok = v.scalar(n, f, t.seed, "a non-negative integer") && ok;
+  // Sections: defaults first, then the task's own keys on top.
+  for (int which = 0; which < 2; ++which) {
+    const YAML::Node src = which == 0 ? defaults : node;
+    const std::string prefix = which == 0 ? std::string("defaults") : base;
+    if (!src || !src.IsMap()) continue;
+    if (src["model"]) parse_model(v, src["model"], prefix + ".model", t.model);
+    if (src["optimizer"]) parse_optimizer(v, src["optimizer"], prefix + ".optimizer", t.optimizer);
+    if (src["training"]) parse_training(v, src["training"], prefix + ".training", t.training);
+    if (src["analysis"]) parse_analysis(v, src["analysis"], prefix + ".analysis", t.analysis);
+  }
+  if (!t.training.seed_set) t.training.seed = t.seed;
+
+  if (ok && lang) {
+    try {
+      check_split_feasible(v, train["lengths"], train_field + ".lengths", *lang, t.train, t.objective);
+      auto [has_test, test, test_field] = get("test");
+      for (std::size_t i = 0; i < t.test_bins.size(); ++i)
+        check_split_feasible(v, test["bins"][i], fmt::format("{}.bins[{}]", test_field, i), *lang, t.test_bins[i],
+                             t.objective);
+    } catch (const Error& e) {
+      v.problem(node, base, e.what());
+    }
+  }
+  if (v.problems().size() != problems_before) return nullptr;
+  return make_language_kind(t);
+}
+
+const TaskSpec& language_spec(const Task& task) {
+  const TaskSpec* spec = language_spec(task.runner.get());
+  if (!spec) throw Error(fmt::format("task '{}' is a {} task, not a language task", task.name, task.kind));
+  return *spec;
+}
+
+}  // namespace saturn
