@@ -1,5 +1,5 @@
 // Validating YAML input with located messages: the one place that turns YAML nodes into
-// settings for tasks.yaml and its experiment kinds (harness/*_kind.cpp).
+// settings for tasks.yaml and its experiment kinds (harness/kinds/*/spec.cpp).
 //
 // Problems are collected, not thrown one by one; each becomes an InputError
 // "file:line:col: field 'a.b': reason".

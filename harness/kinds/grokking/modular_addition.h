@@ -1,7 +1,7 @@
 // Grokking on modular addition (the set-up of jaisidhsingh/layernorm-grok, see
 // /work/shared/papers-digest.md section 4): the data split, the compressibility of pre-logit
 // features, and the first step at which a recorded trace crosses a threshold.
-// The experiment kind itself is harness/grokking_kind.cpp.
+// The experiment kind itself is harness/kinds/grokking/ (spec.h, run.cpp, report.cpp).
 #pragma once
 
 #include <Eigen/Dense>
