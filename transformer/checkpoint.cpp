@@ -22,11 +22,16 @@ const char* kind_name(OptimizerKind k) {
   return k == OptimizerKind::sgd ? "sgd" : k == OptimizerKind::adam ? "adam" : "adamw";
 }
 
-// "m.<name>" then "v.<name>" for every parameter: the layout of [m; v].
+// "m.<name>" then "v.<name>" for every parameter, laid out like [m; v] (each the parameters'
+// layout), so the file lists the tensors in table order whatever the layout.
 TensorTable state_table(const TensorTable& params) {
   TensorTable t;
   for (const char* prefix : {"m.", "v."})
     for (const auto& s : params.specs()) t.add(prefix + s.name, s.shape, s.group);
+  auto order = params.layout_order();
+  const std::size_t n = order.size();
+  for (std::size_t k = 0; k < n; ++k) order.push_back(order[k] + n);
+  t.lay_out(order);
   return t;
 }
 

@@ -157,20 +157,6 @@ void embed_backward(const ModelConfig& c, const ModelTensors<S>& g, const Batch&
     }
 }
 
-// Copies a layer's q, k, v weights (and biases) into the stacked (3d, d) matrix of the workspace.
-template <class S>
-void stack_qkv(const LayerTensors<const S>& w, long d, LayerActs<S>& a) {
-  a.w_qkv.resize(3 * d, d);
-  a.b_qkv.resize(3 * d);
-  const S* ws[] = {w.q_w, w.k_w, w.v_w};
-  const S* bs[] = {w.q_b, w.k_b, w.v_b};
-  for (long j = 0; j < 3; ++j) {
-    std::copy(ws[j], ws[j] + d * d, a.w_qkv.data() + j * d * d);
-    if (bs[j]) std::copy(bs[j], bs[j] + d, a.b_qkv.data() + j * d);
-    else a.b_qkv.segment(j * d, d).setZero();
-  }
-}
-
 // Pre-LN ln1 (N, d) of the layer input, when the config puts it on the attention inputs.
 template <class S>
 void ln1_pre_forward(const ModelConfig& c, const LayerTensors<const S>& w, LayerActs<S>& a, long N) {
@@ -189,15 +175,15 @@ void attention_block_forward(const ModelConfig& c, const LayerTensors<const S>& 
   const auto x_in = a.x_in.topRows(N);
   const auto qin = qk ? a.ln1.topRows(N) : x_in;
   const auto vin = vv ? a.ln1.topRows(N) : x_in;
-  stack_qkv(w, d, a);
   auto qkv = a.qkv.topRows(N);
-  const S* bqkv = c.attn_bias ? a.b_qkv.data() : nullptr;
+  const S* wqkv = w.q_w;  // (3d, d) q | k | v: adjacent in the parameter layout
+  const S* bqkv = w.q_b;  // (3d) or nullptr
   // q | k | v: one GEMM over the stacked weights when they share their input (else q | k and v).
   if (qk == vv) {
-    linear_forward<S>(qin, a.w_qkv.data(), bqkv, static_cast<int>(3 * d), qkv);
+    linear_forward<S>(qin, wqkv, bqkv, static_cast<int>(3 * d), qkv);
   } else {
-    linear_forward<S>(qin, a.w_qkv.data(), bqkv, static_cast<int>(2 * d), qkv.leftCols(2 * d));
-    linear_forward<S>(vin, a.w_qkv.data() + 2 * d * d, bqkv ? bqkv + 2 * d : nullptr, static_cast<int>(d), qkv.rightCols(d));
+    linear_forward<S>(qin, wqkv, bqkv, static_cast<int>(2 * d), qkv.leftCols(2 * d));
+    linear_forward<S>(vin, wqkv + 2 * d * d, bqkv ? bqkv + 2 * d : nullptr, static_cast<int>(d), qkv.rightCols(d));
   }
   attention_forward<S>(shape, qkv.leftCols(d), qkv.middleCols(d, d), qkv.rightCols(d), a.probs, a.att.topRows(N));
 }
@@ -215,23 +201,23 @@ void narrow_attention_forward(const ModelConfig& c, const LayerTensors<const S>&
   const auto x_in = a.x_in.topRows(N);
   const auto qin = qk ? a.ln1.topRows(N) : x_in;
   const auto vin = vv ? a.ln1.topRows(N) : x_in;
-  stack_qkv(w, d, a);
   auto qkv = a.qkv.topRows(N);
-  const S* bqkv = c.attn_bias ? a.b_qkv.data() : nullptr;
+  const S* wqkv = w.q_w;  // (3d, d) q | k | v: adjacent in the parameter layout
+  const S* bqkv = w.q_b;  // (3d) or nullptr
   auto bias = [&](long j) { return bqkv ? bqkv + j * d : nullptr; };
   // k | v at every position (one GEMM when they share their input), q at the readouts.
   if (qk == vv) {
-    linear_forward<S>(qin, a.w_qkv.data() + d * d, bias(1), static_cast<int>(2 * d), qkv.rightCols(2 * d));
+    linear_forward<S>(qin, wqkv + d * d, bias(1), static_cast<int>(2 * d), qkv.rightCols(2 * d));
   } else {
-    linear_forward<S>(qin, a.w_qkv.data() + d * d, bias(1), static_cast<int>(d), qkv.middleCols(d, d));
-    linear_forward<S>(vin, a.w_qkv.data() + 2 * d * d, bias(2), static_cast<int>(d), qkv.rightCols(d));
+    linear_forward<S>(qin, wqkv + d * d, bias(1), static_cast<int>(d), qkv.middleCols(d, d));
+    linear_forward<S>(vin, wqkv + 2 * d * d, bias(2), static_cast<int>(d), qkv.rightCols(d));
   }
   for (int i = 0; i < B; ++i) {
     const long r = ws.readout_rows[static_cast<std::size_t>(i)];
     a.x_sel.row(i) = x_in.row(r);
     a.q_in_sel.row(i) = qin.row(r);
   }
-  linear_forward<S>(a.q_in_sel.topRows(B), a.w_qkv.data(), bias(0), static_cast<int>(d), a.q_sel.topRows(B));
+  linear_forward<S>(a.q_in_sel.topRows(B), wqkv, bias(0), static_cast<int>(d), a.q_sel.topRows(B));
   const AttentionShape qshape{c.n_heads, c.causal, &batch.offsets, &ws.query_prob_offsets, ws.mode};
   attention_query_forward<S>(qshape, ws.readout_pos, a.q_sel.topRows(B), qkv.middleCols(d, d), qkv.rightCols(d), a.probs,
                              a.att.topRows(B));
@@ -330,7 +316,7 @@ void attention_block_backward(const ModelConfig& c, const LayerTensors<const S>&
   const auto qin = qk ? a.ln1.topRows(N) : x_in;
   const auto vin = vv ? a.ln1.topRows(N) : x_in;
   const auto qkv = a.qkv.topRows(N);
-  const S* wqkv = a.w_qkv.data();
+  const S* wqkv = w.q_w;  // (3d, d) q | k | v
   dqkv.setZero();
   attention_backward<S>(shape, qkv.leftCols(d), qkv.middleCols(d, d), qkv.rightCols(d), a.probs, datt, dqkv.leftCols(d),
                         dqkv.middleCols(d, d), dqkv.rightCols(d));
@@ -362,7 +348,7 @@ void narrow_attention_backward(const ModelConfig& c, const LayerTensors<const S>
   const auto qin = qk ? a.ln1.topRows(N) : x_in;
   const auto vin = vv ? a.ln1.topRows(N) : x_in;
   const auto qkv = a.qkv.topRows(N);
-  const S* wqkv = a.w_qkv.data();
+  const S* wqkv = w.q_w;  // (3d, d) q | k | v
   dqkv.setZero();
   // The residual reaches x_in at the readout rows only; k and v at every row; q at the readouts.
   dx.setZero();

@@ -22,8 +22,8 @@ namespace saturn {
 // the layer loops. A tensor the config does not have is nullptr.
 template <class P>
 struct LayerTensors {
-  P *q_w, *k_w, *v_w, *o_w;          // (d, d) each, nn.Linear layout [out, in]
-  P *q_b, *k_b, *v_b, *o_b;          // (d) each (attn_bias)
+  P *q_w, *k_w, *v_w, *o_w;          // (d, d) each, nn.Linear layout [out, in]; q_w: (3d, d) q | k | v
+  P *q_b, *k_b, *v_b, *o_b;          // (d) each (attn_bias); q_b: (3d) q | k | v
   P *ln1_w, *ln1_b, *ln2_w, *ln2_b;  // (d) each (when the config uses them)
   P *fc1_w, *fc1_b, *fc2_w, *fc2_b;  // (F, d), (F), (d, F), (d)
 };
@@ -83,8 +83,6 @@ struct LayerActs {
   Vec<S> ln1_mean, ln1_rstd, ln2_mean, ln2_rstd;        // (N)
   AlignedVector<S> probs;  // sum_i attention_prob_size(H, T_i)
   Mat<S> x_sel, q_in_sel, q_sel;  // narrow last layer: (B, d) x_in, q input, q at the readout rows
-  Mat<S> w_qkv;            // (3d, d) the q, k, v weights stacked (one GEMM for all three)
-  Vec<S> b_qkv;            // (3d) their biases (attn_bias)
 };
 
 // Everything a forward/backward pass needs, allocated once and reused (resized only when a

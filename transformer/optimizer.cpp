@@ -20,6 +20,22 @@ double l2_norm(const S* x, std::size_t n) {
 }
 
 template <class S>
+double l2_norm(const TensorTable& table, const S* x) {
+  // As above, element i (counted across the tensors in table order) to partial sum i mod 8.
+  double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  std::size_t i = 0;
+  for (const auto& spec : table.specs()) {
+    const S* p = x + spec.offset;
+    std::size_t j = 0;
+    for (; j < spec.size && i % 8 != 0; ++j, ++i) part[i % 8] += static_cast<double>(p[j]) * static_cast<double>(p[j]);
+    for (; j + 8 <= spec.size; j += 8, i += 8)
+      for (std::size_t k = 0; k < 8; ++k) part[k] += static_cast<double>(p[j + k]) * static_cast<double>(p[j + k]);
+    for (; j < spec.size; ++j, ++i) part[i % 8] += static_cast<double>(p[j]) * static_cast<double>(p[j]);
+  }
+  return std::sqrt(((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7])));
+}
+
+template <class S>
 Optimizer<S>::Optimizer(OptimizerOptions options, const TensorTable& table)
     : options_(options), table_(&table), m_(table.total_size(), S(0)), v_(table.total_size(), S(0)) {}
 
@@ -27,7 +43,7 @@ template <class S>
 double Optimizer<S>::step(S* params, S* grads, double schedule_factor) {
   const auto& o = options_;
   const std::size_t n = table_->total_size();
-  const double norm = l2_norm(grads, n);
+  const double norm = l2_norm(*table_, grads);  // in table order, whatever the layout
   if (!std::isfinite(norm)) return norm;  // no update: the caller stops the run
   // torch.nn.utils.clip_grad_norm_: coefficient max_norm / (norm + 1e-6), applied when below 1.
   const double clip = o.clip_norm > 0 ? o.clip_norm / (norm + 1e-6) : 1.0;
@@ -104,5 +120,7 @@ template class Optimizer<float>;
 template class Optimizer<double>;
 template double l2_norm<float>(const float*, std::size_t);
 template double l2_norm<double>(const double*, std::size_t);
+template double l2_norm<float>(const TensorTable&, const float*);
+template double l2_norm<double>(const TensorTable&, const double*);
 
 }  // namespace saturn

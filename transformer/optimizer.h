@@ -61,5 +61,10 @@ class Optimizer {
 // Global L2 norm of a flat buffer (summed in a fixed order, in double).
 template <class S>
 double l2_norm(const S* x, std::size_t n);
+// The same norm over a buffer laid out by `table`, summed in table order (specs()): element i of
+// the tensors taken in table order goes where element i of l2_norm's buffer would, so the value
+// does not depend on the layout order.
+template <class S>
+double l2_norm(const TensorTable& table, const S* x);
 
 }  // namespace saturn

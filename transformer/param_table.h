@@ -28,10 +28,19 @@ struct TensorSpec {
   ParamGroup group = ParamGroup::embedding;
 };
 
+// Two orders: specs() is the table order (names, shapes, what safetensors files list, the random
+// stream of each tensor at init, the order of reported reductions such as the gradient norm);
+// offsets follow the layout order, which is the table order unless lay_out changed it (the
+// parameter table puts each layer's q, k, v weights side by side so they form one (3d, d) matrix).
 class TensorTable {
  public:
-  // Appends a tensor at the end of the flat layout; returns its index.
+  // Appends a tensor at the end of the table and of the flat layout; returns its index.
   std::size_t add(std::string name, std::vector<std::int64_t> shape, ParamGroup group);
+  // Lays the tensors out in the flat buffer in the given order of table indices (a permutation
+  // of 0..specs().size()-1; saturn::Error otherwise): new offsets, same table order and size.
+  void lay_out(const std::vector<std::size_t>& order);
+  // Table indices in layout order (increasing offset).
+  std::vector<std::size_t> layout_order() const;
   const std::vector<TensorSpec>& specs() const { return specs_; }
   std::size_t total_size() const { return total_; }
   // nullptr when absent.
@@ -43,8 +52,11 @@ class TensorTable {
   std::size_t total_ = 0;
 };
 
-// The parameters of a model config: PyTorch names, shapes and optimizer groups, in layout order
-// (embed, pos, then per layer attn q/k/v/o, ln1, ln2, ffn fc1/fc2, then ln_f, head).
+// The parameters of a model config: PyTorch names, shapes and optimizer groups. Table order:
+// embed, pos, then per layer attn q/k/v/o (weight, bias each), ln1, ln2, ffn fc1/fc2, then ln_f,
+// head. Layout order: the same except that each layer's attention tensors lie as q, k, v weights,
+// q, k, v biases, o weight, o bias — the stacked (3d, d) q | k | v matrix and its (3d) bias are
+// views of the flat buffer.
 TensorTable parameter_table(const ModelConfig& c);
 
 // Where each parameter of a config lives in the flat buffers (an element offset into params,
