@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 
 #include "core/parallel.h"
 #include "core/streams.h"
@@ -92,14 +91,15 @@ nlohmann::ordered_json measure(const Model<float>& m, const Batch& b, Workspace<
   return j;
 }
 
-// The step of the checkpoint in `dir`, or -1 when there is none.
-std::int64_t checkpoint_step(const fs::path& dir) {
+// The step of the checkpoint in `dir`, or -1 when there is none, read through the trainer's own
+// loader (transformer/checkpoint.h) into a scratch model, so a checkpoint the trainer would
+// refuse is refused here with the same message. Cost: one load of a small model.
+std::int64_t checkpoint_step(const fs::path& dir, const ModelConfig& config, const OptimizerOptions& optimizer) {
   const auto found = find_checkpoint(dir);
   if (!found) return -1;
-  std::ifstream in(*found / "state.json");
-  const auto j = nlohmann::json::parse(in, nullptr, false);
-  if (j.is_discarded() || !j.contains("step")) throw Error(fmt::format("{}: unreadable state.json", found->string()));
-  return j["step"].get<std::int64_t>();
+  Model<float> scratch(config);
+  Optimizer<float> opt(optimizer, scratch.table);
+  return load_checkpoint(*found, scratch, opt).step;
 }
 
 }  // namespace
@@ -169,7 +169,7 @@ class GrokkingKind final : public TaskKind {
     // run starts over.
     fs::create_directories(ctx.dir);
     const fs::path trace_path = ctx.dir / "grokking.jsonl";
-    std::int64_t resumed = checkpoint_step(ctx.dir / "checkpoint");
+    std::int64_t resumed = checkpoint_step(ctx.dir / "checkpoint", config, o.optimizer);
     if (resumed >= 0) {
       const auto kept = read_grokking_trace(trace_path);
       if (kept.empty() || kept.front()["step"].get<std::int64_t>() != 0) {
