@@ -17,6 +17,7 @@
 #include "harness/kinds/grokking/spec.h"
 #include "harness/report.h"
 #include "harness/task_file.h"
+#include "tests/harness/task_file_problems.h"
 
 namespace saturn {
 namespace {
@@ -122,17 +123,6 @@ TEST(FirstStepReaching, AtLeastAndAtMost) {
 }
 
 // --- parser -----------------------------------------------------------------------------------
-
-std::string problems_of(const std::string& yaml) {
-  try {
-    parse_task_file(yaml, "t.yaml");
-  } catch (const TaskFileError& e) {
-    std::string all;
-    for (const auto& p : e.problems()) all += std::string(p.what()) + "\n";
-    return all;
-  }
-  return "";
-}
 
 TEST(GrokkingParser, AcceptsTheFullGridAndReportsProblemsWithTheirPlace) {
   const char* good = R"(

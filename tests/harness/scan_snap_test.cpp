@@ -15,20 +15,12 @@
 #include "harness/kinds/scan_snap/spec.h"
 #include "harness/suite_runner.h"
 #include "harness/task_file.h"
+#include "tests/harness/task_file_problems.h"
 
 namespace saturn {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string first_problem(const std::string& yaml) {
-  try {
-    parse_task_file(yaml, "t.yaml");
-  } catch (const TaskFileError& e) {
-    return e.problems().front().what();
-  }
-  return "";
-}
 
 // A fresh folder under the temp directory, removed at the end of the test.
 struct TempDir {

@@ -1,5 +1,6 @@
 // Each malformed tasks.yaml case gives its expected one-line message (file, line, column, field).
 #include "harness/task_file.h"
+#include "tests/harness/task_file_problems.h"
 
 #include <gtest/gtest.h>
 
@@ -7,15 +8,6 @@
 
 namespace saturn {
 namespace {
-
-std::string first_problem(const std::string& yaml) {
-  try {
-    parse_task_file(yaml, "t.yaml");
-  } catch (const TaskFileError& e) {
-    return e.problems().front().what();
-  }
-  return "";
-}
 
 const char* kGood = R"(
 tasks:
