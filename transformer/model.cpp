@@ -165,25 +165,32 @@ void ln1_pre_forward(const ModelConfig& c, const LayerTensors<const S>& w, Layer
                          a.ln1_mean.head(N), a.ln1_rstd.head(N));
 }
 
+// Where a layer's q/k and v projections read from: ln1's output or the layer input x_in.
+template <class S>
+struct QkvInputs {
+  bool ln1, qk, vv;    // pre-LN ln1 in use; q and k read it; v reads it
+  CMatRef<S> qin, vin; // (N, d) each
+  QkvInputs(const ModelConfig& c, const LayerActs<S>& a, long N)
+      : ln1(c.layer_norm != LayerNormMode::post && uses_ln1(c)), qk(ln_on_qk(c)), vv(ln_on_v(c)),
+        qin(qk ? a.ln1.topRows(N) : a.x_in.topRows(N)), vin(vv ? a.ln1.topRows(N) : a.x_in.topRows(N)) {}
+};
+
 // Self-attention at every position: ln1 (pre-LN), q | k | v (N, 3d), attention -> att (N, d).
 template <class S>
 void attention_block_forward(const ModelConfig& c, const LayerTensors<const S>& w, const AttentionShape& shape,
                              LayerActs<S>& a, long N) {
   const long d = c.d_model;
   ln1_pre_forward(c, w, a, N);
-  const bool qk = ln_on_qk(c), vv = ln_on_v(c);
-  const auto x_in = a.x_in.topRows(N);
-  const auto qin = qk ? a.ln1.topRows(N) : x_in;
-  const auto vin = vv ? a.ln1.topRows(N) : x_in;
+  const QkvInputs<S> in(c, a, N);
+  const auto& [ln1, qk, vv, qin, vin] = in;
   auto qkv = a.qkv.topRows(N);
-  const S* wqkv = w.q_w;  // (3d, d) q | k | v: adjacent in the parameter layout
-  const S* bqkv = w.q_b;  // (3d) or nullptr
-  // q | k | v: one GEMM over the stacked weights when they share their input (else q | k and v).
+  // q | k | v: one GEMM over the stacked weights (w.q_w (3d, d), w.q_b (3d): q | k | v side by side
+  // in the parameter layout) when they share their input (else q | k and v).
   if (qk == vv) {
-    linear_forward<S>(qin, wqkv, bqkv, static_cast<int>(3 * d), qkv);
+    linear_forward<S>(qin, w.q_w, w.q_b, static_cast<int>(3 * d), qkv);
   } else {
-    linear_forward<S>(qin, wqkv, bqkv, static_cast<int>(2 * d), qkv.leftCols(2 * d));
-    linear_forward<S>(vin, wqkv + 2 * d * d, bqkv ? bqkv + 2 * d : nullptr, static_cast<int>(d), qkv.rightCols(d));
+    linear_forward<S>(qin, w.q_w, w.q_b, static_cast<int>(2 * d), qkv.leftCols(2 * d));
+    linear_forward<S>(vin, w.q_w + 2 * d * d, w.q_b ? w.q_b + 2 * d : nullptr, static_cast<int>(d), qkv.rightCols(d));
   }
   attention_forward<S>(shape, qkv.leftCols(d), qkv.middleCols(d, d), qkv.rightCols(d), a.probs, a.att.topRows(N));
 }
@@ -197,27 +204,23 @@ void narrow_attention_forward(const ModelConfig& c, const LayerTensors<const S>&
   const long N = batch.num_tokens(), d = c.d_model;
   const int B = batch.size();
   ln1_pre_forward(c, w, a, N);
-  const bool qk = ln_on_qk(c), vv = ln_on_v(c);
-  const auto x_in = a.x_in.topRows(N);
-  const auto qin = qk ? a.ln1.topRows(N) : x_in;
-  const auto vin = vv ? a.ln1.topRows(N) : x_in;
+  const QkvInputs<S> in(c, a, N);
+  const auto& [ln1, qk, vv, qin, vin] = in;
   auto qkv = a.qkv.topRows(N);
-  const S* wqkv = w.q_w;  // (3d, d) q | k | v: adjacent in the parameter layout
-  const S* bqkv = w.q_b;  // (3d) or nullptr
-  auto bias = [&](long j) { return bqkv ? bqkv + j * d : nullptr; };
+  auto bias = [&](long j) { return w.q_b ? w.q_b + j * d : nullptr; };
   // k | v at every position (one GEMM when they share their input), q at the readouts.
   if (qk == vv) {
-    linear_forward<S>(qin, wqkv + d * d, bias(1), static_cast<int>(2 * d), qkv.rightCols(2 * d));
+    linear_forward<S>(qin, w.q_w + d * d, bias(1), static_cast<int>(2 * d), qkv.rightCols(2 * d));
   } else {
-    linear_forward<S>(qin, wqkv + d * d, bias(1), static_cast<int>(d), qkv.middleCols(d, d));
-    linear_forward<S>(vin, wqkv + 2 * d * d, bias(2), static_cast<int>(d), qkv.rightCols(d));
+    linear_forward<S>(qin, w.q_w + d * d, bias(1), static_cast<int>(d), qkv.middleCols(d, d));
+    linear_forward<S>(vin, w.q_w + 2 * d * d, bias(2), static_cast<int>(d), qkv.rightCols(d));
   }
   for (int i = 0; i < B; ++i) {
     const long r = ws.readout_rows[static_cast<std::size_t>(i)];
-    a.x_sel.row(i) = x_in.row(r);
+    a.x_sel.row(i) = a.x_in.row(r);
     a.q_in_sel.row(i) = qin.row(r);
   }
-  linear_forward<S>(a.q_in_sel.topRows(B), wqkv, bias(0), static_cast<int>(d), a.q_sel.topRows(B));
+  linear_forward<S>(a.q_in_sel.topRows(B), w.q_w, bias(0), static_cast<int>(d), a.q_sel.topRows(B));
   const AttentionShape qshape{c.n_heads, c.causal, &batch.offsets, &ws.query_prob_offsets, ws.mode};
   attention_query_forward<S>(qshape, ws.readout_pos, a.q_sel.topRows(B), qkv.middleCols(d, d), qkv.rightCols(d), a.probs,
                              a.att.topRows(B));
@@ -277,11 +280,13 @@ void mlp_block_backward(const ModelConfig& c, const LayerTensors<const S>& w, co
                         MatRef<S> dfc) {
   const bool post = c.layer_norm == LayerNormMode::post;
   const auto x_mid = a.x_mid.topRows(R);
-  if (post) {  // out = ln2(r2): dxr <- d r2
+  // Post-LN: the stream after a residual sum r is ln(r); dxr <- d r.
+  auto post_ln_backward = [&](const Mat<S>& r, const S* lw, const Vec<S>& mean, const Vec<S>& rstd, S* gw, S* gb) {
     dtmp.setZero();
-    layernorm_backward<S>(a.r2.topRows(R), w.ln2_w, a.ln2_mean.head(R), a.ln2_rstd.head(R), dxr, dtmp, g.ln2_w, g.ln2_b);
+    layernorm_backward<S>(r.topRows(R), lw, mean.head(R), rstd.head(R), dxr, dtmp, gw, gb);
     dxr = dtmp;
-  }
+  };
+  if (post) post_ln_backward(a.r2, w.ln2_w, a.ln2_mean, a.ln2_rstd, g.ln2_w, g.ln2_b);  // out = ln2(r2)
   // MLP: (x_mid or ln2(x_mid)) -> fc1 -> act -> fc2, added to the residual.
   linear_backward_input<S>(w.fc2_w, dxr, dact, /*accumulate=*/false);
   linear_backward_params<S>(a.act.topRows(R), dxr, g.fc2_w, g.fc2_b);
@@ -294,11 +299,7 @@ void mlp_block_backward(const ModelConfig& c, const LayerTensors<const S>& w, co
   } else {
     linear_backward<S>(x_mid, w.fc1_w, dfc, dxr, g.fc1_w, g.fc1_b);
   }
-  if (post) {  // x_mid = ln1(r1): dxr <- d r1
-    dtmp.setZero();
-    layernorm_backward<S>(a.r1.topRows(R), w.ln1_w, a.ln1_mean.head(R), a.ln1_rstd.head(R), dxr, dtmp, g.ln1_w, g.ln1_b);
-    dxr = dtmp;
-  }
+  if (post) post_ln_backward(a.r1, w.ln1_w, a.ln1_mean, a.ln1_rstd, g.ln1_w, g.ln1_b);  // x_mid = ln1(r1)
   // o projection
   linear_backward_input<S>(w.o_w, dxr, datt, /*accumulate=*/false);
   linear_backward_params<S>(a.att.topRows(R), dxr, g.o_w, g.o_b);
@@ -311,28 +312,25 @@ void attention_block_backward(const ModelConfig& c, const LayerTensors<const S>&
                               const AttentionShape& shape, const LayerActs<S>& a, long N, const CMatRef<S>& datt,
                               MatRef<S> dx, MatRef<S> dqkv, MatRef<S> dln) {
   const long d = c.d_model;
-  const bool ln1 = c.layer_norm != LayerNormMode::post && uses_ln1(c), qk = ln_on_qk(c), vv = ln_on_v(c);
-  const auto x_in = a.x_in.topRows(N);
-  const auto qin = qk ? a.ln1.topRows(N) : x_in;
-  const auto vin = vv ? a.ln1.topRows(N) : x_in;
+  const QkvInputs<S> in(c, a, N);
+  const auto& [ln1, qk, vv, qin, vin] = in;
   const auto qkv = a.qkv.topRows(N);
-  const S* wqkv = w.q_w;  // (3d, d) q | k | v
   dqkv.setZero();
   attention_backward<S>(shape, qkv.leftCols(d), qkv.middleCols(d, d), qkv.rightCols(d), a.probs, datt, dqkv.leftCols(d),
                         dqkv.middleCols(d, d), dqkv.rightCols(d));
   // Input gradients through the stacked weights of the forward pass (one GEMM when q, k, v share
   // their input); dln is written, dx accumulated.
   if (qk == vv) {
-    linear_backward_input<S>(wqkv, dqkv, qk ? dln : dx, /*accumulate=*/!qk);
+    linear_backward_input<S>(w.q_w, dqkv, qk ? dln : dx, /*accumulate=*/!qk);
   } else {
-    linear_backward_input<S>(wqkv, dqkv.leftCols(2 * d), qk ? dln : dx, /*accumulate=*/!qk);
-    linear_backward_input<S>(wqkv + 2 * d * d, dqkv.rightCols(d), vv ? dln : dx, /*accumulate=*/!vv);
+    linear_backward_input<S>(w.q_w, dqkv.leftCols(2 * d), qk ? dln : dx, /*accumulate=*/!qk);
+    linear_backward_input<S>(w.q_w + 2 * d * d, dqkv.rightCols(d), vv ? dln : dx, /*accumulate=*/!vv);
   }
   if (ln1 && !qk && !vv) dln.setZero();
   linear_backward_params<S>(qin, dqkv.leftCols(d), g.q_w, g.q_b);
   linear_backward_params<S>(qin, dqkv.middleCols(d, d), g.k_w, g.k_b);
   linear_backward_params<S>(vin, dqkv.rightCols(d), g.v_w, g.v_b);
-  if (ln1) layernorm_backward<S>(x_in, w.ln1_w, a.ln1_mean.head(N), a.ln1_rstd.head(N), dln, dx, g.ln1_w, g.ln1_b);
+  if (ln1) layernorm_backward<S>(a.x_in.topRows(N), w.ln1_w, a.ln1_mean.head(N), a.ln1_rstd.head(N), dln, dx, g.ln1_w, g.ln1_b);
 }
 
 // Backward of narrow_attention_forward: d att (B, d) and the residual's gradient dxr (B, d) at the
@@ -343,12 +341,9 @@ void narrow_attention_backward(const ModelConfig& c, const LayerTensors<const S>
                                const CMatRef<S>& dxr, MatRef<S> dx, MatRef<S> dqkv, MatRef<S> dln) {
   const long N = batch.num_tokens(), d = c.d_model;
   const int B = batch.size();
-  const bool ln1 = c.layer_norm != LayerNormMode::post && uses_ln1(c), qk = ln_on_qk(c), vv = ln_on_v(c);
-  const auto x_in = a.x_in.topRows(N);
-  const auto qin = qk ? a.ln1.topRows(N) : x_in;
-  const auto vin = vv ? a.ln1.topRows(N) : x_in;
+  const QkvInputs<S> in(c, a, N);
+  const auto& [ln1, qk, vv, qin, vin] = in;
   const auto qkv = a.qkv.topRows(N);
-  const S* wqkv = w.q_w;  // (3d, d) q | k | v
   dqkv.setZero();
   // The residual reaches x_in at the readout rows only; k and v at every row; q at the readouts.
   dx.setZero();
@@ -360,19 +355,19 @@ void narrow_attention_backward(const ModelConfig& c, const LayerTensors<const S>
                               datt, dq, dqkv.middleCols(d, d), dqkv.rightCols(d));
   if (ln1) dln.setZero();
   if (qk == vv) {
-    linear_backward_input<S>(wqkv + d * d, dqkv.rightCols(2 * d), qk ? dln : dx);
+    linear_backward_input<S>(w.q_w + d * d, dqkv.rightCols(2 * d), qk ? dln : dx);
   } else {
-    linear_backward_input<S>(wqkv + d * d, dqkv.middleCols(d, d), qk ? dln : dx);
-    linear_backward_input<S>(wqkv + 2 * d * d, dqkv.rightCols(d), vv ? dln : dx);
+    linear_backward_input<S>(w.q_w + d * d, dqkv.middleCols(d, d), qk ? dln : dx);
+    linear_backward_input<S>(w.q_w + 2 * d * d, dqkv.rightCols(d), vv ? dln : dx);
   }
   auto dq_in = ws.dq_in_sel.topRows(B);
-  linear_backward_input<S>(wqkv, dq, dq_in, /*accumulate=*/false);
+  linear_backward_input<S>(w.q_w, dq, dq_in, /*accumulate=*/false);
   auto dq_target = qk ? dln : dx;
   for (int i = 0; i < B; ++i) dq_target.row(ws.readout_rows[static_cast<std::size_t>(i)]) += dq_in.row(i);
   linear_backward_params<S>(a.q_in_sel.topRows(B), dq, g.q_w, g.q_b);
   linear_backward_params<S>(qin, dqkv.middleCols(d, d), g.k_w, g.k_b);
   linear_backward_params<S>(vin, dqkv.rightCols(d), g.v_w, g.v_b);
-  if (ln1) layernorm_backward<S>(x_in, w.ln1_w, a.ln1_mean.head(N), a.ln1_rstd.head(N), dln, dx, g.ln1_w, g.ln1_b);
+  if (ln1) layernorm_backward<S>(a.x_in.topRows(N), w.ln1_w, a.ln1_mean.head(N), a.ln1_rstd.head(N), dln, dx, g.ln1_w, g.ln1_b);
 }
 
 // Backward of block_forward: dx (N, d) holds d out on entry and d x_in on return.
