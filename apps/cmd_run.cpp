@@ -118,7 +118,7 @@ void register_run(CLI::App& app, Action& action) {
   cmd->add_option("-o,--out", a.out, "output folder (default runs/SUITE)");
   cmd->add_option("-j,--threads", a.threads, "worker threads per run (default: all cores)");
   cmd->add_option("--seeds", a.seeds, "run every task with seeds 1..N (a sweep over `seed`)");
-  cmd->add_option("--set", a.set, "override a key in every task of the suite, e.g. --set training.steps=100 (repeatable)");
+  cmd->add_option("--set", a.set, "override a key in the suite's tasks whose kind has it, e.g. --set training.steps=100, or in one task: --set dyck1.optimizer.lr=0.01 (repeatable)");
   cmd->add_option("--shard", a.shard, "run only slice I of N (I/N, 0-based), e.g. for Slurm job arrays");
   cmd->add_flag("--list", a.list, "print the run ids (of the shard) and exit");
   cmd->add_flag("--report-only", a.report_only, "run nothing: collect complete runs, write results.csv and report.html");
@@ -128,7 +128,7 @@ void register_run(CLI::App& app, Action& action) {
   auto* survey = app.add_subcommand("survey", "Counts and splits of a suite's language tasks (no training)");
   survey->add_option("tasks", a.tasks, "task file (default tasks.yaml)");
   survey->add_option("--suite", a.suite, "suite name (default quick)");
-  survey->add_option("--set", a.set, "override a key in every task (repeatable)");
+  survey->add_option("--set", a.set, "override a key in the suite's tasks whose kind has it, or TASK.key=value (repeatable)");
   survey->callback([&action] { action = [] { return survey_command(a); }; });
 }
 

@@ -17,7 +17,7 @@ struct TrainArgs {
 };
 
 int run_train(const TrainArgs& a) {
-  const auto file = load_task_file(a.tasks, a.set);
+  const auto file = load_task_file(a.tasks, a.set, 0, "", a.task);
   const auto& task = language_spec(file.task(a.task));
   inputs_checked();
   const auto trained = train_task(task, {a.out, a.threads, true, -1, nullptr});
@@ -39,7 +39,7 @@ void register_train(CLI::App& app, Action& action) {
   cmd->add_option("--task", a.task, "task name")->required();
   cmd->add_option("--tasks", a.tasks, "task file (default tasks.yaml)");
   cmd->add_option("-o,--out", a.out, "output folder")->required();
-  cmd->add_option("--set", a.set, "override a task key, e.g. --set model.d_model=64 (repeatable)");
+  cmd->add_option("--set", a.set, "override a key of the task, e.g. --set model.d_model=64 (repeatable; only this task is affected)");
   cmd->add_option("-j,--threads", a.threads, "worker threads (default: all cores)");
   cmd->callback([&action] { action = [] { return run_train(a); }; });
 }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -75,6 +76,92 @@ void parse_task_points(Validator& v, const YAML::Node& key, const YAML::Node& no
   }
 }
 
+// The kind of a task's node as the parser will read it (null for an unknown kind).
+const TaskKindEntry* kind_of(const YAML::Node& node) {
+  const YAML::Node kind = node.IsMap() ? node["kind"] : YAML::Node();
+  return find_task_kind(kind && kind.IsScalar() ? kind.Scalar() : "language");
+}
+
+// --set [TASK.]key.path=value: sets the key in each task in scope (`task`; else the tasks of
+// `suite`; else every task) whose kind has it, or only in TASK; the Validator reports problems
+// of the value at the command line. A key that no task in scope has, a malformed override or an
+// unknown TASK throws (one line per --set).
+void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides, const std::string& suite,
+                     const std::string& task, Validator& v) {
+  if (overrides.empty()) return;
+  const YAML::Node tasks = root.IsMap() ? root["tasks"] : YAML::Node();
+  if (!tasks || !tasks.IsMap()) return;  // the parser reports it
+  std::vector<std::string> scope;
+  std::string scope_name = "the task file";
+  if (!task.empty()) {
+    if (!tasks[task]) return;  // TaskFile::task reports it
+    scope = {task};
+    scope_name = fmt::format("task '{}'", task);
+  } else if (!suite.empty() && root["suites"] && root["suites"][suite] && root["suites"][suite].IsSequence()) {
+    for (const auto& item : root["suites"][suite])
+      if (item.IsScalar() && tasks[item.Scalar()]) scope.push_back(item.Scalar());
+    scope_name = fmt::format("suite '{}'", suite);
+  } else {
+    for (const auto& kv : tasks) scope.push_back(kv.first.as<std::string>());
+  }
+  std::vector<InputError> problems;
+  for (const auto& o : overrides) {
+    const auto eq = o.find('=');
+    const std::string key = o.substr(0, eq == std::string::npos ? o.size() : eq);
+    const std::string where = "--set " + (key.empty() ? o : key);
+    if (eq == std::string::npos || eq == 0) {
+      problems.emplace_back(where, 0, 0, "", "expected [TASK.]key.path=value, e.g. model.d_model=64");
+      continue;
+    }
+    YAML::Node value;
+    try {
+      value = YAML::Load(o.substr(eq + 1));
+    } catch (const YAML::Exception& e) {
+      problems.emplace_back(where, 0, 0, "", fmt::format("the value is not YAML ({})", e.msg));
+      continue;
+    }
+    auto keys = split_dotted(key);
+    std::vector<std::string> targets = scope;
+    bool qualified = false;
+    if (keys.size() > 1 && tasks[keys.front()]) {  // TASK.key.path
+      const std::string name = keys.front();
+      if (std::find(scope.begin(), scope.end(), name) == scope.end()) {
+        problems.emplace_back(where, 0, 0, "", fmt::format("task '{}' is not in {}", name, scope_name));
+        continue;
+      }
+      targets = {name};
+      keys.erase(keys.begin());
+      qualified = true;
+    }
+    if (std::find(keys.begin(), keys.end(), std::string()) != keys.end()) {
+      problems.emplace_back(where, 0, 0, "", "empty key (expected [TASK.]key.path=value)");
+      continue;
+    }
+    std::string dotted;
+    for (const auto& k : keys) dotted += (dotted.empty() ? "" : ".") + k;
+    std::set<std::string> kinds;
+    int applied = 0;
+    for (const auto& name : targets) {
+      YAML::Node node = tasks[name];
+      const TaskKindEntry* kind = kind_of(node);
+      if (!kind) continue;  // the parser reports the unknown kind
+      kinds.insert(kind->name);
+      if (!kind->has_key(node, keys)) continue;
+      set_path(node, keys, value);
+      v.set_origin(fmt::format("tasks.{}.{}", name, dotted), "--set " + o);
+      ++applied;
+    }
+    if (applied == 0 && !targets.empty()) {
+      std::string list;
+      for (const auto& k : kinds) list += (list.empty() ? "" : ", ") + k;
+      problems.emplace_back(where, 0, 0, "",
+                            qualified ? fmt::format("task '{}' ({}) has no key '{}'", targets.front(), list, dotted)
+                                      : fmt::format("no task of {} has this key (kinds there: {})", scope_name, list));
+    }
+  }
+  if (!problems.empty()) throw TaskFileError(std::move(problems));
+}
+
 }  // namespace
 
 TaskFileError::TaskFileError(std::vector<InputError> problems)
@@ -109,7 +196,7 @@ std::vector<const RunPoint*> TaskFile::runs(const std::string& name) const {
 }
 
 TaskFile parse_task_file(const std::string& text, const std::string& path, const std::vector<std::string>& overrides,
-                         int seeds, const std::string& suite) {
+                         int seeds, const std::string& suite, const std::string& task) {
   Validator v(path);
   YAML::Node root;
   try {
@@ -117,21 +204,7 @@ TaskFile parse_task_file(const std::string& text, const std::string& path, const
   } catch (const YAML::ParserException& e) {
     throw TaskFileError({InputError(path, e.mark.line + 1, e.mark.column + 1, "", e.msg)});
   }
-  // --set key.path=value: applied to every task before validation.
-  for (const auto& o : overrides) {
-    const auto eq = o.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw TaskFileError({InputError("--set", 0, 0, o, "expected key.path=value, e.g. model.d_model=64")});
-    const auto keys = split_dotted(o.substr(0, eq));
-    const YAML::Node value = YAML::Load(o.substr(eq + 1));
-    std::set<std::string> only;  // the suite's tasks, when a suite is named
-    if (!suite.empty() && root.IsMap() && root["suites"] && root["suites"][suite] && root["suites"][suite].IsSequence())
-      for (const auto& item : root["suites"][suite])
-        if (item.IsScalar()) only.insert(item.Scalar());
-    if (root.IsMap() && root["tasks"] && root["tasks"].IsMap())
-      for (auto kv : root["tasks"])
-        if (suite.empty() || only.count(kv.first.as<std::string>())) set_path(kv.second, keys, value);
-  }
+  apply_overrides(root, overrides, suite, task, v);
   TaskFile file;
   file.path = path;
   if (!root.IsMap()) throw TaskFileError({InputError(path, 1, 1, "", "expected a mapping with 'tasks' and 'suites'")});
@@ -190,12 +263,12 @@ TaskFile parse_task_file(const std::string& text, const std::string& path, const
 }
 
 TaskFile load_task_file(const std::string& path, const std::vector<std::string>& overrides, int seeds,
-                        const std::string& suite) {
+                        const std::string& suite, const std::string& task) {
   std::ifstream in(path);
   if (!in) throw TaskFileError({InputError(path, 0, 0, "", "cannot open file")});
   std::stringstream ss;
   ss << in.rdbuf();
-  return parse_task_file(ss.str(), path, overrides, seeds, suite);
+  return parse_task_file(ss.str(), path, overrides, seeds, suite, task);
 }
 
 }  // namespace saturn

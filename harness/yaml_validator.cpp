@@ -2,11 +2,33 @@
 
 namespace saturn {
 
+bool is_one_of(const std::string& name, std::span<const char* const> keys) {
+  for (const char* k : keys)
+    if (name == k) return true;
+  return false;
+}
+
+bool model_has_key(std::span<const std::string> key) {
+  if (key.empty()) return true;
+  if (key.size() == 1) return is_one_of(key[0], kModelKeys);
+  return key.size() == 2 && key[0] == "layer_norm" && is_one_of(key[1], kModelLayerNormKeys);
+}
+
+bool optimizer_has_key(std::span<const std::string> key) {
+  if (key.empty()) return true;
+  if (key.size() == 1) return is_one_of(key[0], kOptimizerKeys);
+  if (key[0] != "groups") return false;
+  bool group = false;
+  for (int gi = 0; gi < kNumParamGroups; ++gi) group = group || key[1] == param_group_name(static_cast<ParamGroup>(gi));
+  return group && (key.size() == 2 || (key.size() == 3 && is_one_of(key[2], kOptimizerGroupKeys)));
+}
+
+bool training_has_key(std::span<const std::string> key) {
+  return key.empty() || (key.size() == 1 && is_one_of(key[0], kTrainingKeys));
+}
+
 void parse_model(Validator& v, const YAML::Node& node, const std::string& f, ModelSpec& m) {
-  if (!v.expect_map(node, f,
-                    {"d_model", "n_layers", "n_heads", "d_ff", "activation", "layer_norm", "ln_eps", "attn_bias",
-                     "positional", "max_len", "causal", "head", "readout", "readout_scale"}))
-    return;
+  if (!v.expect_map(node, f, kModelKeys)) return;
   auto& c = m.config;
   if (node["d_model"]) positive(v, node["d_model"], f + ".d_model", c.d_model);
   if (node["n_layers"] && v.scalar(node["n_layers"], f + ".n_layers", c.n_layers, "an integer") && c.n_layers < 0)
@@ -32,7 +54,7 @@ void parse_model(Validator& v, const YAML::Node& node, const std::string& f, Mod
                  {{"bos", ClassifyReadout::bos}, {"last", ClassifyReadout::last}, {"mean", ClassifyReadout::mean}});
   if (const auto ln = node["layer_norm"]) {
     if (ln.IsMap()) {
-      if (v.expect_map(ln, f + ".layer_norm", {"attn", "mlp", "final"})) {
+      if (v.expect_map(ln, f + ".layer_norm", kModelLayerNormKeys)) {
         c.layer_norm = LayerNormMode::custom;
         c.ln = {AttnLnPlace::none, false, false};
         if (ln["attn"])
@@ -51,8 +73,7 @@ void parse_model(Validator& v, const YAML::Node& node, const std::string& f, Mod
 }
 
 void parse_optimizer(Validator& v, const YAML::Node& node, const std::string& f, OptimizerOptions& o) {
-  if (!v.expect_map(node, f, {"kind", "lr", "momentum", "nesterov", "beta1", "beta2", "eps", "weight_decay", "clip_norm", "groups"}))
-    return;
+  if (!v.expect_map(node, f, kOptimizerKeys)) return;
   if (node["kind"])
     parse_choice(v, node["kind"], f + ".kind", o.kind,
                  {{"sgd", OptimizerKind::sgd}, {"adam", OptimizerKind::adam}, {"adamw", OptimizerKind::adamw}});
@@ -71,7 +92,7 @@ void parse_optimizer(Validator& v, const YAML::Node& node, const std::string& f,
         const auto g = groups[name];
         if (!g) continue;
         const std::string gf = f + ".groups." + name;
-        if (!v.expect_map(g, gf, {"lr_scale", "weight_decay"})) continue;
+        if (!v.expect_map(g, gf, kOptimizerGroupKeys)) continue;
         auto& dst = o.groups[static_cast<std::size_t>(gi)];
         if (g["lr_scale"]) v.scalar(g["lr_scale"], gf + ".lr_scale", dst.lr_scale, "a number");
         if (g["weight_decay"]) v.scalar(g["weight_decay"], gf + ".weight_decay", dst.weight_decay, "a number");
@@ -80,10 +101,7 @@ void parse_optimizer(Validator& v, const YAML::Node& node, const std::string& f,
 }
 
 void parse_training(Validator& v, const YAML::Node& node, const std::string& f, TrainingSpec& t) {
-  if (!v.expect_map(node, f,
-                    {"steps", "batch_size", "schedule", "warmup", "min_lr_factor", "log_every", "eval_every",
-                     "checkpoint_every", "seed", "eval_batch_size"}))
-    return;
+  if (!v.expect_map(node, f, kTrainingKeys)) return;
   if (node["steps"]) positive(v, node["steps"], f + ".steps", t.steps);
   if (node["batch_size"]) positive(v, node["batch_size"], f + ".batch_size", t.batch_size);
   if (node["eval_batch_size"]) positive(v, node["eval_batch_size"], f + ".eval_batch_size", t.eval_batch_size);

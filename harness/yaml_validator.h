@@ -9,6 +9,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <initializer_list>
+#include <map>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,17 +28,27 @@ class Validator {
   explicit Validator(std::string path) : path_(std::move(path)) {}
 
   void problem(const YAML::Node& at, const std::string& field, const std::string& reason) {
+    if (const std::string* origin = override_of(field)) {  // a value of the command line
+      problems_.emplace_back(*origin, 0, 0, field, reason);
+      return;
+    }
     auto m = at.Mark();
     if (m.is_null()) m = fallback_;  // e.g. a node a sweep or --set created
     problems_.emplace_back(path_, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, field, reason);
   }
   // Where problems at nodes without a position are reported.
   void set_fallback(const YAML::Mark& m) { fallback_ = m; }
+  // Problems at `field` (e.g. "tasks.dyck1.model.d_model") or below it are reported at `origin`
+  // (e.g. "--set model.d_model=0"): the value came from the command line, not from the file.
+  void set_origin(const std::string& field, const std::string& origin) { origins_[field] = origin; }
   const std::vector<InputError>& problems() const { return problems_; }
   const std::string& path() const { return path_; }
 
   // Checks that `node` is a map whose keys are all in `known`.
   bool expect_map(const YAML::Node& node, const std::string& field, std::initializer_list<const char*> known) {
+    return expect_map(node, field, std::span<const char* const>(known.begin(), known.size()));
+  }
+  bool expect_map(const YAML::Node& node, const std::string& field, std::span<const char* const> known) {
     if (!node.IsMap()) {
       problem(node, field, "expected a mapping");
       return false;
@@ -87,9 +99,18 @@ class Validator {
   }
 
  private:
+  const std::string* override_of(const std::string& field) const {
+    for (const auto& [f, origin] : origins_)
+      if (field == f || (field.size() > f.size() && field.compare(0, f.size(), f) == 0 &&
+                         (field[f.size()] == '.' || field[f.size()] == '[')))
+        return &origin;
+    return nullptr;
+  }
+
   std::string path_;
   std::vector<InputError> problems_;
   YAML::Mark fallback_ = YAML::Mark::null_mark();
+  std::map<std::string, std::string> origins_;
 };
 
 template <class E>
@@ -109,6 +130,27 @@ template <class T>
 void positive(Validator& v, const YAML::Node& n, const std::string& field, T& out) {
   if (v.scalar(n, field, out, "a number") && !(out > 0)) v.problem(n, field, "must be positive");
 }
+
+// The keys of the shared sections: what parse_model, parse_optimizer and parse_training accept.
+inline constexpr const char* kModelKeys[] = {"d_model",    "n_layers", "n_heads", "d_ff",    "activation",
+                                             "layer_norm", "ln_eps",   "attn_bias", "positional", "max_len",
+                                             "causal",     "head",     "readout", "readout_scale"};
+inline constexpr const char* kModelLayerNormKeys[] = {"attn", "mlp", "final"};
+inline constexpr const char* kOptimizerKeys[] = {"kind", "lr",           "momentum", "nesterov", "beta1",
+                                                 "beta2", "eps",         "weight_decay", "clip_norm", "groups"};
+inline constexpr const char* kOptimizerGroupKeys[] = {"lr_scale", "weight_decay"};
+inline constexpr const char* kTrainingKeys[] = {"steps",     "batch_size",       "schedule", "warmup",
+                                                "min_lr_factor", "log_every",    "eval_every", "checkpoint_every",
+                                                "seed",      "eval_batch_size"};
+
+// Whether `name` is one of `keys`.
+bool is_one_of(const std::string& name, std::span<const char* const> keys);
+// Whether a dotted key below `model:` / `optimizer:` / `training:` names a setting those parsers
+// read: {"d_model"}, {"layer_norm", "attn"}, {"groups", "attention", "lr_scale"}, ... (empty: the
+// whole section).
+bool model_has_key(std::span<const std::string> key);
+bool optimizer_has_key(std::span<const std::string> key);
+bool training_has_key(std::span<const std::string> key);
 
 // The `model:`, `optimizer:` and `training:` sections (every key optional; set on top of `out`).
 void parse_model(Validator& v, const YAML::Node& node, const std::string& field, ModelSpec& out);

@@ -12,13 +12,13 @@ std::string field_of(const Task& t) { return "tasks." + t.name; }
 
 const std::vector<TaskKindEntry>& task_kinds() {
   static const std::vector<TaskKindEntry> kinds{
-      {"language", parse_language_task, report_section_language},
+      {"language", parse_language_task, language_has_key, report_section_language},
       {"scan_snap",
        [](Validator& v, const YAML::Node& node, const YAML::Node&, const Task& t) { return parse_scan_snap_task(v, node, field_of(t)); },
-       report_section_scan_snap},
+       scan_snap_has_key, report_section_scan_snap},
       {"grokking",
        [](Validator& v, const YAML::Node& node, const YAML::Node&, const Task& t) { return parse_grokking_task(v, node, field_of(t)); },
-       report_section_grokking},
+       grokking_has_key, report_section_grokking},
   };
   return kinds;
 }

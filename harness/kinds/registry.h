@@ -34,6 +34,9 @@ struct TaskKindEntry {
   // `task` holds the name, file and line.
   std::shared_ptr<const TaskKind> (*parse)(Validator& v, const YAML::Node& node, const YAML::Node& defaults,
                                            const Task& task);
+  // Whether a task of this kind (its node) has the dotted config key `key` (e.g. {"optimizer",
+  // "lr"}): the tasks `--set` applies to (harness/task_file.h).
+  bool (*has_key)(const YAML::Node& node, const std::vector<std::string>& key);
   // The kind's section of report.html for its complete runs, in suite order.
   std::string (*report_section)(const std::vector<RunRecord>& runs);
 };

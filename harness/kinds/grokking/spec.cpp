@@ -67,13 +67,35 @@ std::string placement_name(const ModelConfig& c) {
   return name.empty() ? "none" : name;
 }
 
+namespace {
+constexpr const char* kTaskKeys[] = {"kind", "seed", "data", "model", "optimizer", "training", "record_every", "grok", "init"};
+constexpr const char* kDataKeys[] = {"modulus", "train_fraction", "bos"};
+constexpr const char* kFixedModelKeys[] = {"head", "readout", "max_len"};
+constexpr const char* kUnusedTrainingKeys[] = {"batch_size", "eval_every", "eval_batch_size"};
+constexpr const char* kGrokKeys[] = {"accuracy", "loss", "stop_after"};
+constexpr const char* kInitKeys[] = {"embedding"};
+}  // namespace
+
+bool grokking_has_key(const YAML::Node&, const std::vector<std::string>& key) {
+  if (key.empty() || !is_one_of(key[0], kTaskKeys) || key[0] == "kind") return false;
+  const std::span<const std::string> rest(key.begin() + 1, key.end());
+  if (rest.empty()) return true;
+  if (key[0] == "model") return model_has_key(rest) && !is_one_of(rest[0], kFixedModelKeys);
+  if (key[0] == "optimizer") return optimizer_has_key(rest);
+  if (key[0] == "training") return training_has_key(rest) && !is_one_of(rest[0], kUnusedTrainingKeys);
+  if (rest.size() != 1) return false;
+  if (key[0] == "data") return is_one_of(rest[0], kDataKeys);
+  if (key[0] == "grok") return is_one_of(rest[0], kGrokKeys);
+  if (key[0] == "init") return is_one_of(rest[0], kInitKeys);
+  return false;
+}
+
 std::shared_ptr<const TaskKind> parse_grokking_task(Validator& v, const YAML::Node& node, const std::string& f) {
-  if (!v.expect_map(node, f, {"kind", "seed", "data", "model", "optimizer", "training", "record_every", "grok", "init"}))
-    return nullptr;
+  if (!v.expect_map(node, f, kTaskKeys)) return nullptr;
   const std::size_t before = v.problems().size();
   GrokkingSpec s = default_grokking_spec();
   if (node["seed"]) v.scalar(node["seed"], f + ".seed", s.seed, "a non-negative integer");
-  if (const auto d = node["data"]; d && v.expect_map(d, f + ".data", {"modulus", "train_fraction", "bos"})) {
+  if (const auto d = node["data"]; d && v.expect_map(d, f + ".data", kDataKeys)) {
     if (d["modulus"] && v.scalar(d["modulus"], f + ".data.modulus", s.modulus, "an integer") &&
         (s.modulus < 2 || s.modulus > 4096))
       v.problem(d["modulus"], f + ".data.modulus", "must be between 2 and 4096");
@@ -84,7 +106,7 @@ std::shared_ptr<const TaskKind> parse_grokking_task(Validator& v, const YAML::No
   }
   if (const auto m = node["model"]) {
     if (m.IsMap())
-      for (const char* fixed : {"head", "readout", "max_len"})
+      for (const char* fixed : kFixedModelKeys)
         if (m[fixed])
           v.problem(m[fixed], f + ".model." + fixed,
                     "is fixed by the grokking kind (lm head read at the last position, sequences of 3 tokens)");
@@ -94,13 +116,13 @@ std::shared_ptr<const TaskKind> parse_grokking_task(Validator& v, const YAML::No
   if (node["optimizer"]) parse_optimizer(v, node["optimizer"], f + ".optimizer", s.optimizer);
   if (const auto t = node["training"]) {
     if (t.IsMap())
-      for (const char* unused : {"batch_size", "eval_every", "eval_batch_size"})
+      for (const char* unused : kUnusedTrainingKeys)
         if (t[unused])
           v.problem(t[unused], f + ".training." + unused, "is not used by the grokking kind (full batch; see record_every)");
     parse_training(v, t, f + ".training", s.training);
   }
   if (node["record_every"]) positive(v, node["record_every"], f + ".record_every", s.record_every);
-  if (const auto g = node["grok"]; g && v.expect_map(g, f + ".grok", {"accuracy", "loss", "stop_after"})) {
+  if (const auto g = node["grok"]; g && v.expect_map(g, f + ".grok", kGrokKeys)) {
     if (g["stop_after"] && v.scalar(g["stop_after"], f + ".grok.stop_after", s.stop_after, "a whole number of steps") &&
         s.stop_after < 0)
       v.problem(g["stop_after"], f + ".grok.stop_after", "must be >= 0");
@@ -109,7 +131,7 @@ std::shared_ptr<const TaskKind> parse_grokking_task(Validator& v, const YAML::No
       v.problem(g["accuracy"], f + ".grok.accuracy", "must lie in (0, 1]");
     if (g["loss"]) positive(v, g["loss"], f + ".grok.loss", s.grok_loss);
   }
-  if (const auto in = node["init"]; in && v.expect_map(in, f + ".init", {"embedding"})) {
+  if (const auto in = node["init"]; in && v.expect_map(in, f + ".init", kInitKeys)) {
     if (in["embedding"])
       parse_choice(v, in["embedding"], f + ".init.embedding", s.embed_init, {{"paper", EmbedInit::paper}, {"saturn", EmbedInit::saturn}});
   }

@@ -86,6 +86,9 @@ std::string placement_name(const ModelConfig& c);
 
 // Parses a grokking task's node (`field` = "tasks.NAME"); null when there were problems.
 std::shared_ptr<const TaskKind> parse_grokking_task(Validator& v, const YAML::Node& node, const std::string& field);
+// Whether a grokking task (its node) has the dotted config key `key`, i.e. whether `--set` applies
+// to it (harness/task_file.h).
+bool grokking_has_key(const YAML::Node& node, const std::vector<std::string>& key);
 // The runnable kind for a spec (harness/kinds/grokking/run.cpp).
 std::shared_ptr<const TaskKind> make_grokking_kind(GrokkingSpec spec);
 

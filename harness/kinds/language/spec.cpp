@@ -14,8 +14,16 @@ namespace saturn {
 
 namespace {
 
+constexpr const char* kTaskKeys[] = {"kind",  "language", "objective", "train",    "test",     "negatives", "positive_fraction",
+                                     "seed",  "model",    "optimizer", "training", "analysis", "sweep"};
+constexpr const char* kSplitKeys[] = {"lengths", "size"};
+constexpr const char* kTestKeys[] = {"bins", "size"};
+constexpr const char* kNegativesKeys[] = {"uniform", "near_miss"};
+constexpr const char* kAnalysisKeys[] = {"modes",        "heads",           "study_power",       "verify_length",
+                                         "verify_budget", "saturation_every", "saturation_strings"};
+
 bool parse_split(Validator& v, const YAML::Node& node, const std::string& field, SplitSpec& out, bool need_size) {
-  if (!v.expect_map(node, field, {"lengths", "size"})) return false;
+  if (!v.expect_map(node, field, kSplitKeys)) return false;
   bool ok = true;
   if (!node["lengths"]) {
     v.problem(node, field + ".lengths", "missing");
@@ -44,7 +52,7 @@ void parse_negatives(Validator& v, const YAML::Node& node, const std::string& fi
     else v.problem(node, field, fmt::format("'{}' is not a negative sampler (uniform, near_miss, or a mix)", s));
     return;
   }
-  if (!v.expect_map(node, field, {"uniform", "near_miss"})) return;
+  if (!v.expect_map(node, field, kNegativesKeys)) return;
   double u = 0, nm = 0;
   if (node["uniform"]) v.scalar(node["uniform"], field + ".uniform", u, "a number");
   if (node["near_miss"]) v.scalar(node["near_miss"], field + ".near_miss", nm, "a number");
@@ -71,7 +79,7 @@ void check_split_feasible(Validator& v, const YAML::Node& at, const std::string&
 }
 
 void parse_analysis(Validator& v, const YAML::Node& node, const std::string& f, AnalysisSpec& a) {
-  if (!v.expect_map(node, f, {"modes", "heads", "study_power", "verify_length", "verify_budget", "saturation_every", "saturation_strings"})) return;
+  if (!v.expect_map(node, f, kAnalysisKeys)) return;
   if (const auto m = node["modes"]) {
     if (!m.IsSequence() || m.size() == 0) {
       v.problem(m, f + ".modes", "expected a list of modes, e.g. [softmax, saturated, hard]");
@@ -123,10 +131,7 @@ std::shared_ptr<const TaskKind> parse_language_task(Validator& v, const YAML::No
   t.file = task.file;
   t.line = task.line;
   const std::size_t problems_before = v.problems().size();
-  if (!v.expect_map(node, base,
-                    {"kind", "language", "objective", "train", "test", "negatives", "positive_fraction", "seed", "model",
-                     "optimizer", "training", "analysis", "sweep"}))
-    return nullptr;
+  if (!v.expect_map(node, base, kTaskKeys)) return nullptr;
   // A key is looked up in the task, then in `defaults`.
   struct Found {
     bool found;
@@ -174,7 +179,7 @@ std::shared_ptr<const TaskKind> parse_language_task(Validator& v, const YAML::No
     ok = parse_split(v, train, train_field, t.train, true) && ok;
   }
   if (auto [ok, n, f] = get("test"); ok) {
-    if (v.expect_map(n, f, {"bins", "size"})) {
+    if (v.expect_map(n, f, kTestKeys)) {
       int size = 0;
       if (!n["size"]) v.problem(n, f + ".size", "missing"), ok = false;
       else ok = v.scalar(n["size"], f + ".size", size, "a positive integer") && ok;
@@ -225,6 +230,21 @@ std::shared_ptr<const TaskKind> parse_language_task(Validator& v, const YAML::No
   }
   if (v.problems().size() != problems_before) return nullptr;
   return make_language_kind(t);
+}
+
+bool language_has_key(const YAML::Node&, const std::vector<std::string>& key) {
+  if (key.empty() || !is_one_of(key[0], kTaskKeys) || key[0] == "kind" || key[0] == "sweep") return false;
+  const std::span<const std::string> rest(key.begin() + 1, key.end());
+  if (rest.empty()) return true;
+  if (key[0] == "model") return model_has_key(rest);
+  if (key[0] == "optimizer") return optimizer_has_key(rest);
+  if (key[0] == "training") return training_has_key(rest);
+  if (rest.size() != 1) return false;
+  if (key[0] == "train") return is_one_of(rest[0], kSplitKeys);
+  if (key[0] == "test") return is_one_of(rest[0], kTestKeys);
+  if (key[0] == "negatives") return is_one_of(rest[0], kNegativesKeys);
+  if (key[0] == "analysis") return is_one_of(rest[0], kAnalysisKeys);
+  return false;
 }
 
 const TaskSpec& language_spec(const Task& task) {

@@ -73,6 +73,9 @@ struct TaskSpec {
 std::shared_ptr<const TaskKind> parse_language_task(Validator& v, const YAML::Node& node, const YAML::Node& defaults,
                                                     const Task& task);
 
+// Whether a language task (its node) has the dotted config key `key`, i.e. whether `--set` applies
+// to it (harness/task_file.h).
+bool language_has_key(const YAML::Node& node, const std::vector<std::string>& key);
 // The runnable language kind for a spec (tests and tools that build a TaskSpec by hand).
 std::shared_ptr<const TaskKind> make_language_kind(const TaskSpec& task);
 

@@ -34,16 +34,19 @@ namespace {
 
 using Variant = ScanSnapSpec::Variant;
 
+constexpr const char* kTaskKeys[] = {"kind", "seed", "variant", "model", "data", "training", "optimizer"};
+constexpr const char* kDataKeys[] = {"num_last",           "num_next_per_last", "num_common", "num_common_per_last",
+                                     "num_unique_per_next", "seq_len",          "unique_min", "unique_max"};
+constexpr const char* kScanSnapTrainingKeys[] = {"steps",  "batch",     "lr_z",      "lr_ratio", "momentum", "record_every",
+                                         "freeze_tolerance", "init", "attention", "test_size", "embed_std"};
+
 template <class T>
 void nonnegative(Validator& v, const YAML::Node& n, const std::string& field, T& out) {
   if (v.scalar(n, field, out, "a number") && out < 0) v.problem(n, field, "must be >= 0");
 }
 
 void parse_data(Validator& v, const YAML::Node& node, const std::string& f, scan_snap::DataOptions& d) {
-  if (!v.expect_map(node, f,
-                    {"num_last", "num_next_per_last", "num_common", "num_common_per_last", "num_unique_per_next", "seq_len",
-                     "unique_min", "unique_max"}))
-    return;
+  if (!v.expect_map(node, f, kDataKeys)) return;
   if (node["num_last"]) positive(v, node["num_last"], f + ".num_last", d.num_last);
   if (node["num_next_per_last"]) positive(v, node["num_next_per_last"], f + ".num_next_per_last", d.num_next_per_last);
   if (node["num_common"]) nonnegative(v, node["num_common"], f + ".num_common", d.num_common);
@@ -61,10 +64,7 @@ void parse_data(Validator& v, const YAML::Node& node, const std::string& f, scan
 }
 
 void parse_scan_snap_training(Validator& v, const YAML::Node& node, const std::string& f, ScanSnapSpec& s) {
-  if (!v.expect_map(node, f,
-                    {"steps", "batch", "lr_z", "lr_ratio", "momentum", "record_every", "freeze_tolerance", "init",
-                     "attention", "test_size", "embed_std"}))
-    return;
+  if (!v.expect_map(node, f, kScanSnapTrainingKeys)) return;
   if (node["steps"]) positive(v, node["steps"], f + ".steps", s.steps);
   if (node["batch"]) positive(v, node["batch"], f + ".batch", s.batch);
   if (node["lr_z"]) positive(v, node["lr_z"], f + ".lr_z", s.lr_z);
@@ -84,9 +84,29 @@ void parse_scan_snap_training(Validator& v, const YAML::Node& node, const std::s
 
 }  // namespace
 
+bool scan_snap_has_key(const YAML::Node& node, const std::vector<std::string>& key) {
+  if (key.empty() || !is_one_of(key[0], kTaskKeys) || key[0] == "kind") return false;
+  const std::span<const std::string> rest(key.begin() + 1, key.end());
+  if (key[0] == "model" || key[0] == "optimizer") {
+    // As the parser decides the variant: `variant: transformer`, or a `model:` map or name.
+    const YAML::Node variant = node.IsMap() ? node["variant"] : YAML::Node();
+    const YAML::Node model = node.IsMap() ? node["model"] : YAML::Node();
+    const bool transformer = (variant && variant.IsScalar() && variant.Scalar() == "transformer") ||
+                             (model && (model.IsMap() || (model.IsScalar() && model.Scalar() == "transformer")));
+    if (!transformer) return false;
+    if (key[0] == "model") return model_has_key(rest);
+    return optimizer_has_key(rest) && (rest.empty() || rest[0] != "lr");
+  }
+  if (rest.empty()) return true;
+  if (rest.size() != 1) return false;
+  if (key[0] == "data") return is_one_of(rest[0], kDataKeys);
+  if (key[0] == "training") return is_one_of(rest[0], kScanSnapTrainingKeys);
+  return false;
+}
+
 std::shared_ptr<const TaskKind> parse_scan_snap_task(Validator& v, const YAML::Node& node, const std::string& field) {
   const std::size_t before = v.problems().size();
-  if (!v.expect_map(node, field, {"kind", "seed", "variant", "model", "data", "training", "optimizer"})) return nullptr;
+  if (!v.expect_map(node, field, kTaskKeys)) return nullptr;
   ScanSnapSpec s;
   if (node["seed"]) v.scalar(node["seed"], field + ".seed", s.seed, "a non-negative integer");
   bool variant_set = false;

@@ -63,6 +63,10 @@ const ScanSnapSpec* scan_snap_spec(const TaskKind* kind);
 
 // Parses a scan_snap task's node (`field` = "tasks.NAME"); null when there were problems.
 std::shared_ptr<const TaskKind> parse_scan_snap_task(Validator& v, const YAML::Node& node, const std::string& field);
+// Whether a scan_snap task (its node) has the dotted config key `key`, i.e. whether `--set` applies
+// to it (harness/task_file.h). `model.*` and `optimizer.*` (but not `optimizer.lr`: the rate is
+// training.lr_z) only when the task is the transformer variant.
+bool scan_snap_has_key(const YAML::Node& node, const std::vector<std::string>& key);
 // The runnable kind for a spec (harness/kinds/scan_snap/run.cpp).
 std::shared_ptr<const TaskKind> make_scan_snap_kind(ScanSnapSpec spec);
 
