@@ -17,7 +17,7 @@ struct EvalArgs {
 };
 
 int run_eval(const EvalArgs& a) {
-  const auto weights = load_model_weights(a.model);
+  const auto weights = load_model_for_strings(a.model);
   const Evaluator ev(weights, EvalMode::parse(a.mode));
   const auto& c = weights.config;
   // The alphabet: the single-character tokens before <bos>.

@@ -56,8 +56,9 @@ struct VerifyArgs {
 
 int run_verify(const VerifyArgs& a) {
   ThreadLimit limit(a.threads);
-  const auto weights = load_model_weights(a.model);
+  const auto weights = load_model_for_strings(a.model);
   const auto lang = make_language(a.language);
+  check_model_alphabet(weights, lang->alphabet(), lang->spec(), a.model);
   VerifyOptions o;
   o.max_length = a.max_length;
   o.min_length = a.min_length;
@@ -106,11 +107,12 @@ struct StudyArgs {
 
 int run_saturate(const StudyArgs& a) {
   ThreadLimit limit(a.threads);
-  const auto weights = load_model_weights(a.model);
+  const auto weights = load_model_for_strings(a.model);
   const auto file = load_task_file(a.tasks);
   const auto& task = language_spec(file.task(a.task));
   const auto lang = make_language(task.language);
   const auto sets = task_sets(task, *lang);
+  check_model_alphabet(weights, lang->alphabet(), lang->spec(), a.model);
   inputs_checked();
   const auto r = saturation_study(weights, lang->alphabet(), sets);
   fmt::print("{:<12}", "mode");
@@ -146,7 +148,7 @@ int run_saturate(const StudyArgs& a) {
 
 int run_heads(const StudyArgs& a) {
   ThreadLimit limit(a.threads);
-  const auto weights = load_model_weights(a.model);
+  const auto weights = load_model_for_strings(a.model);
   const auto file = load_task_file(a.tasks);
   const auto& task = language_spec(file.task(a.task));
   const auto lang = make_language(task.language);

@@ -4,6 +4,10 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
+
+#include "core/word.h"
+#include "saturated_transformer/model_weights.h"
 
 namespace saturn::cli {
 
@@ -23,6 +27,14 @@ inline constexpr int kBadInput = 2;
 // problem in an input file) is always 2 and DivergedError always 1.
 void inputs_checked();
 bool inputs_were_checked();
+
+// A model directory for a command that feeds it strings: its token list must name the tokens
+// (an empty `tokens` list is refused, naming the file and field); a config.json without
+// `tokens` gets the default list (transformer/config_json.h), announced by a note on stderr.
+ModelWeights load_model_for_strings(const std::string& dir);
+// Throws (bad input) unless the model's tokens below <bos> start with `alphabet`'s symbols in order.
+void check_model_alphabet(const ModelWeights& weights, const Alphabet& alphabet, const std::string& language,
+                          const std::string& dir);
 
 // Each register_* adds a subcommand and stores the action to run when it is chosen.
 using Action = std::function<int()>;

@@ -87,6 +87,22 @@ const std::set<std::string> kFields = {"vocab", "tokens", "bos_id", "d_model", "
 
 }  // namespace
 
+std::vector<std::string> default_tokens(const ModelConfig& c, const std::string& source) {
+  const int extra = c.vocab - c.bos_id - 1;  // ids after <bos>
+  if (c.bos_id > 26)
+    field_error(source, "tokens", fmt::format("missing, and the default (a, b, c, ... below bos_id) names at most 26 symbols, not {}", c.bos_id));
+  if (extra < 0 || extra > 1 || (extra == 1 && c.head != HeadKind::lm))
+    field_error(source, "tokens",
+                fmt::format("missing, and the default (a, b, ... below bos_id, then <bos>, then <eos> for an lm head) "
+                            "does not fit vocab = {} with bos_id = {} and head {}; list the tokens",
+                            c.vocab, c.bos_id, to_string(c.head)));
+  std::vector<std::string> t;
+  for (int i = 0; i < c.bos_id; ++i) t.emplace_back(1, static_cast<char>('a' + i));
+  t.emplace_back("<bos>");
+  if (extra == 1) t.emplace_back("<eos>");
+  return t;
+}
+
 ModelConfig config_from_json(const nlohmann::json& j, const std::string& source) {
   if (!j.is_object()) throw Error(fmt::format("{}: expected a JSON object", source));
   for (const auto& [key, _] : j.items())
@@ -145,6 +161,7 @@ ModelConfig config_from_json(const nlohmann::json& j, const std::string& source)
   } catch (const Error& e) {
     throw Error(fmt::format("{}: {}", source, e.what()));
   }
+  if (!j.contains("tokens")) c.tokens = default_tokens(c, source);  // after validate: vocab, bos_id and head are sound
   return c;
 }
 
@@ -159,6 +176,12 @@ ModelConfig load_config(const fs::path& dir) {
     throw Error(fmt::format("{}: not valid JSON ({})", path.string(), e.what()));
   }
   return config_from_json(j, path.string());
+}
+
+bool config_lists_tokens(const fs::path& dir) {
+  std::ifstream in(dir / "config.json");
+  const auto j = nlohmann::json::parse(in, nullptr, false);
+  return !j.is_object() || j.contains("tokens");
 }
 
 void save_config(const fs::path& dir, const ModelConfig& c) {

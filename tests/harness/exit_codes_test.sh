@@ -51,6 +51,67 @@ expect 2 "unknown option" "$SATURN" run "$OUT/t.yaml" --no-such-option
 expect 2 "missing model folder" "$SATURN" verify --model "$OUT/nothing" --language anbn
 expect 2 "capacity without runs" "$SATURN" capacity --tasks "$OUT/t.yaml" --suite ok --out "$OUT/none"
 
+# --set applies to the tasks whose kind has the key; an unknown key names the command line.
+cat > "$OUT/mixed.yaml" <<'YAML'
+tasks:
+  lang:
+    language: anbn
+    train: {lengths: 2..8, size: 40}
+    test: {bins: [10..12], size: 10}
+    model: {d_model: 8, n_heads: 2, d_ff: 8}
+    training: {steps: 2, batch_size: 4}
+  grok:
+    kind: grokking
+    data: {modulus: 7, train_fraction: 0.5}
+    model: {d_model: 8, n_heads: 2, d_ff: 8}
+  snap:
+    kind: scan_snap
+    data: {num_last: 2, num_common: 4, num_unique_per_next: 4, seq_len: 16}
+suites:
+  mixed: [lang, grok, snap]
+YAML
+expect 0 "train --set model.* in a file with grokking tasks (README)" "$SATURN" train --task lang --tasks "$OUT/mixed.yaml" \
+  --out "$OUT/lang" -j 1 --set model.causal=true --set model.readout=last
+grep -q '"readout": "last"' "$OUT/lang/model/config.json" || { echo "FAIL: --set model.readout not applied"; fail=1; }
+expect 0 "run --set optimizer.lr over mixed kinds" "$SATURN" run "$OUT/mixed.yaml" --suite mixed --set optimizer.lr=0.001 --list
+expect 0 "run --set TASK.key" "$SATURN" run "$OUT/mixed.yaml" --suite mixed --set lang.optimizer.lr=0.01 --list
+expect 2 "run --set of a key no task has" "$SATURN" run "$OUT/mixed.yaml" --suite mixed --set optimizer.nosuch=1 --list
+[[ $(cat "$OUT/stderr") == "error: --set optimizer.nosuch: no task of suite 'mixed' has this key (kinds there: grokking, language, scan_snap)" ]] ||
+  { echo "FAIL: unknown --set key message"; cat "$OUT/stderr"; fail=1; }
+expect 2 "train --set of a bad value" "$SATURN" train --task lang --tasks "$OUT/mixed.yaml" --out "$OUT/never" --set model.d_model=0
+grep -q "^error: --set model.d_model=0: field 'tasks.lang.model.d_model': must be positive$" "$OUT/stderr" ||
+  { echo "FAIL: bad --set value message"; cat "$OUT/stderr"; fail=1; }
+[[ ! -e "$OUT/never" ]] || { echo "FAIL: a bad --set created the output folder"; fail=1; }
+
+# Model folders: config.json without `tokens` (the default a, b, ..., <bos>), corrupt or empty ones.
+model_without_tokens() {  # construction, folder
+  mkdir -p "$2" && cp "$SRC/saturated_transformer/constructions/$1/model.safetensors" "$2/" &&
+    sed '/"tokens"/,/\],/d' "$SRC/saturated_transformer/constructions/$1/config.json" > "$2/config.json"
+}
+model_without_tokens anbn "$OUT/anbn_no_tokens"
+grep -q tokens "$OUT/anbn_no_tokens/config.json" && { echo "FAIL: tokens not removed"; fail=1; }
+printf 'ab\naab\n' > "$OUT/strings.txt"
+expect 0 "eval: config.json without tokens" "$SATURN" eval --model "$OUT/anbn_no_tokens" --mode saturated -i "$OUT/strings.txt"
+[[ $(grep -c '"accepted":true' "$OUT/stdout") -eq 1 && $(grep -c '"accepted":false' "$OUT/stdout") -eq 1 ]] ||
+  { echo "FAIL: eval without tokens should accept ab and reject aab"; cat "$OUT/stdout"; fail=1; }
+grep -q "default token list a, b, <bos>" "$OUT/stderr" || { echo "FAIL: no note on the default tokens"; fail=1; }
+expect 0 "verify: config.json without tokens" "$SATURN" verify --model "$OUT/anbn_no_tokens" --language anbn --max-length 8
+model_without_tokens dyck1 "$OUT/dyck1_no_tokens"
+expect 2 "verify: default tokens are not the language's" "$SATURN" verify --model "$OUT/dyck1_no_tokens" --language dyck:k=1 --max-length 6
+grep -q "dyck1_no_tokens/config.json: field 'tokens': token 0 is 'a' but symbol 0 of dyck:k=1 is '('" "$OUT/stderr" ||
+  { echo "FAIL: alphabet mismatch message"; cat "$OUT/stderr"; fail=1; }
+mkdir -p "$OUT/corrupt" && cp "$OUT/anbn_no_tokens/model.safetensors" "$OUT/corrupt/"
+printf '{"vocab": 3, "d_model": ' > "$OUT/corrupt/config.json"
+expect 2 "eval: corrupt config.json" "$SATURN" eval --model "$OUT/corrupt" -i "$OUT/strings.txt"
+[[ $(wc -l < "$OUT/stderr") -eq 1 ]] && grep -q "corrupt/config.json: not valid JSON" "$OUT/stderr" ||
+  { echo "FAIL: corrupt config.json message"; cat "$OUT/stderr"; fail=1; }
+sed 's/"vocab": 3/"vocab": 5/' "$OUT/anbn_no_tokens/config.json" > "$OUT/corrupt/config.json"
+expect 2 "verify: no default tokens fit" "$SATURN" verify --model "$OUT/corrupt" --language anbn
+grep -q "corrupt/config.json: field 'tokens': missing, and the default" "$OUT/stderr" || { echo "FAIL: ambiguous tokens message"; cat "$OUT/stderr"; fail=1; }
+sed 's/"vocab": 3,/"vocab": 3, "tokens": [],/' "$OUT/anbn_no_tokens/config.json" > "$OUT/corrupt/config.json"
+expect 2 "eval: empty token list" "$SATURN" eval --model "$OUT/corrupt" -i "$OUT/strings.txt"
+grep -q "corrupt/config.json: field 'tokens': empty" "$OUT/stderr" || { echo "FAIL: empty tokens message"; cat "$OUT/stderr"; fail=1; }
+
 # 1: failures and negative results.
 expect 1 "diverged train" "$SATURN" train --task boom --tasks "$OUT/t.yaml" --out "$OUT/boom" -j 1
 grep -q "loss became" "$OUT/stderr" || { echo "FAIL: no divergence message"; fail=1; }
