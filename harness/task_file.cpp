@@ -252,12 +252,37 @@ TaskFile parse_task_file(const std::string& text, const std::string& path, const
     }
   }
   if (!v.problems().empty()) {
-    // Sweep points repeat their task's problems: report each once.
+    // Sweep points repeat their task's problems: report each once. A bad --set value gives the
+    // same reason in every task it was set in: one line naming those fields.
     std::vector<InputError> unique;
     std::set<std::string> seen;
     for (const auto& p : v.problems())
       if (seen.insert(p.what()).second) unique.push_back(p);
-    throw TaskFileError(std::move(unique));
+    std::vector<InputError> merged;
+    for (std::size_t i = 0; i < unique.size(); ++i) {
+      const auto& p = unique[i];
+      const bool from_set = p.line() == 0 && p.file().rfind("--set ", 0) == 0;
+      if (!from_set) {
+        merged.push_back(p);
+        continue;
+      }
+      std::vector<std::string> fields{p.field()};
+      bool first = true;
+      for (std::size_t j = 0; j < i && first; ++j)
+        first = !(unique[j].file() == p.file() && unique[j].line() == 0 && unique[j].reason() == p.reason());
+      if (!first) continue;
+      for (std::size_t j = i + 1; j < unique.size(); ++j)
+        if (unique[j].file() == p.file() && unique[j].line() == 0 && unique[j].reason() == p.reason())
+          fields.push_back(unique[j].field());
+      if (fields.size() == 1) {
+        merged.push_back(p);
+      } else {
+        std::string list;
+        for (const auto& f : fields) list += (list.empty() ? "" : ", ") + f;
+        merged.emplace_back(p.file(), 0, 0, "", fmt::format("{} (fields {})", p.reason(), list));
+      }
+    }
+    throw TaskFileError(std::move(merged));
   }
   return file;
 }

@@ -83,6 +83,17 @@ grep -q "^error: --set model.d_model=0: field 'tasks.lang.model.d_model': must b
   { echo "FAIL: bad --set value message"; cat "$OUT/stderr"; fail=1; }
 [[ ! -e "$OUT/never" ]] || { echo "FAIL: a bad --set created the output folder"; fail=1; }
 
+# Progress: one line per update when stderr is not a terminal, rewritten in place ('\r') on one.
+expect 0 "train: progress into a file" "$SATURN" train --task lang --tasks "$OUT/mixed.yaml" --out "$OUT/progress" -j 1 \
+  --set training.steps=4 --set training.log_every=1
+[[ $(grep -c '^step [1-4]/4 ' "$OUT/stderr") -eq 4 ]] && ! grep -q $'\r' "$OUT/stderr" ||
+  { echo "FAIL: progress into a file should be 4 plain lines"; cat -A "$OUT/stderr"; fail=1; }
+if command -v script > /dev/null; then  # util-linux: a pseudo-terminal
+  script -qec "'$SATURN' train --task lang --tasks '$OUT/mixed.yaml' --out '$OUT/progress_tty' -j 1 --set training.steps=4 \
+    --set training.log_every=1" /dev/null > "$OUT/tty" 2>&1
+  grep -q $'\rstep 4/4 ' "$OUT/tty" || { echo "FAIL: progress on a terminal should use \\r"; cat -A "$OUT/tty"; fail=1; }
+fi
+
 # Model folders: config.json without `tokens` (the default a, b, ..., <bos>), corrupt or empty ones.
 model_without_tokens() {  # construction, folder
   mkdir -p "$2" && cp "$SRC/saturated_transformer/constructions/$1/model.safetensors" "$2/" &&

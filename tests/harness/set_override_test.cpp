@@ -108,6 +108,9 @@ TEST(SetOverride, UnknownKeyIsReportedOnceAtTheCommandLine) {
 TEST(SetOverride, BadValueIsLocatedAtTheCommandLine) {
   // Reported once per task that has the key, naming the task's field.
   EXPECT_EQ(problems({"lang.optimizer.lr=-1"}), "--set lang.optimizer.lr=-1: field 'tasks.lang.optimizer.lr': must be positive\n");
+  // Set in several tasks: one line naming the fields.
+  EXPECT_EQ(problems({"optimizer.lr=-1"}),
+            "--set optimizer.lr=-1: must be positive (fields tasks.lang.optimizer.lr, tasks.grok.optimizer.lr)\n");
   EXPECT_EQ(problems({"model.activation=tanh"}, "", "lang"),
             "--set model.activation=tanh: field 'tasks.lang.model.activation': 'tanh' is not one of relu, gelu\n");
 }

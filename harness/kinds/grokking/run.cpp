@@ -10,6 +10,7 @@
 #include "core/streams.h"
 #include "harness/kinds/grokking/modular_addition.h"
 #include "harness/kinds/grokking/spec.h"
+#include "harness/progress.h"
 #include "transformer/checkpoint.h"
 #include "transformer/metrics.h"
 #include "transformer/trainer.h"
@@ -163,7 +164,7 @@ class GrokkingKind final : public TaskKind {
     o.eval_every = s_.record_every;
     o.out_dir = ctx.dir;
     if (ctx.progress)
-      o.on_progress = [](const Progress& p) { std::fprintf(stderr, "\r%s   ", format_progress(p).c_str()); };
+      o.on_progress = progress_to_stderr();
 
     // The trace keeps the records up to the checkpoint's step; without a step-0 record the
     // run starts over.
@@ -206,7 +207,7 @@ class GrokkingKind final : public TaskKind {
     }
     const FullBatch data(train_batch);
     const auto summary = train(model, data, {}, o);
-    if (ctx.progress) std::fprintf(stderr, "\n");
+    if (ctx.progress) end_progress_on_stderr();
 
     // Everything below comes from the trace, so a resumed run reports what an uninterrupted one does.
     const auto records = read_grokking_trace(trace_path);

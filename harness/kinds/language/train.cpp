@@ -5,6 +5,7 @@
 #include "core/parallel.h"
 #include "core/version.h"
 #include "harness/kinds/language/batches.h"
+#include "harness/progress.h"
 #include "languages/registry.h"
 #include "transformer/config_json.h"
 
@@ -29,9 +30,9 @@ TrainedTask train_task(const TaskSpec& task, const TrainTaskOptions& options) {
     };
   o.out_dir = options.out;
   if (options.progress)
-    o.on_progress = [](const Progress& p) { std::fprintf(stderr, "\r%s   ", format_progress(p).c_str()); };
+    o.on_progress = progress_to_stderr();
   t.training = train(t.model, data, evals, o);
-  if (options.progress) std::fprintf(stderr, "\n");
+  if (options.progress) end_progress_on_stderr();
   return t;
 }
 
