@@ -4,22 +4,29 @@ The same architecture with the same parameter names, so weights move both ways:
   embed.weight [V,d]; pos.weight [max_len,d] (learned); layers.{i}.attn.{q,k,v,o}.{weight,bias};
   layers.{i}.ln1/ln2.{weight,bias}; layers.{i}.ffn.fc1/fc2.{weight,bias}; ln_f.{weight,bias};
   head.{weight,bias}.
-Every string is prepended with BOS and processed on its own (no padding). Attention modes:
-softmax, temperature:C, saturated (uniform over tied maxima, relative tolerance 1e-9) and hard
-(leftmost maximum). Model directories (config.json + model.safetensors) are read and written with
+Every string is prepended with BOS and processed on its own (no padding). Attention modes (the
+same as saturated_transformer/eval_mode.h; anything else raises ValueError):
+  softmax; temperature:C (softmax of C x scores); scaled:RHO (every parameter x RHO, in softmax);
+  saturated (uniform over the scores tying the maximum, relative tolerance 1e-9);
+  saturated:TOL (uniform over the scores within TOL of the maximum, absolute, TOL finite >= 0);
+  hard_left, alias hard (leftmost tying maximum); hard_right (rightmost tying maximum).
+Model directories (config.json + model.safetensors) are read and written with
 a small safetensors implementation (the format is an 8-byte header length, a JSON header, raw
 little-endian data).
 
 Run with Debian's interpreter: /usr/bin/python3 (python3-torch).
 """
+import copy
 import json
 import math
+import re
 import struct
 
 import torch
 from torch import nn
 
 TIE_TOLERANCE = 1e-9
+NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|-?(inf|infinity|nan)", re.IGNORECASE)
 
 
 def places(cfg):
@@ -47,23 +54,52 @@ def sinusoid(max_len, d, dtype):
     return p
 
 
+def parse_mode(mode):
+    """(kind, value) of an attention mode string; raises ValueError for anything unknown or malformed."""
+    kind, colon, text = mode.partition(":")
+    valued = {"temperature": False, "scaled": False, "saturated": True}  # name -> zero allowed
+    if kind in ("softmax", "hard", "hard_left", "hard_right") or (kind == "saturated" and not colon):
+        if colon:
+            raise ValueError(f"mode '{kind}' takes no value")
+        return ("hard_left" if kind == "hard" else kind), None
+    if kind not in valued:
+        raise ValueError(f"unknown mode '{mode}' (softmax, temperature:C, scaled:RHO, saturated, saturated:TOL, "
+                         "hard_left (alias hard), hard_right)")
+    if not colon:
+        raise ValueError(f"mode '{mode}' needs a value, e.g. {kind}:8")
+    # a plain decimal number, as C++'s std::from_chars reads it (no '+', spaces or '_')
+    value = float(text) if NUMBER.fullmatch(text) else float("nan")
+    if not math.isfinite(value) or value < 0 or (value == 0 and not valued[kind]):
+        need = "finite non-negative" if valued[kind] else "positive"
+        raise ValueError(f"mode '{mode}': '{text}' is not a {need} number")
+    return kind, value
+
+
 def attention_weights(scores, mode):
-    """Row-wise attention weights of raw scores (..., T, T) with -inf on masked keys."""
-    kind, _, value = mode.partition(":")
+    """Row-wise attention weights of raw scores (..., T, T) with -inf on masked keys.
+
+    scaled:RHO changes the parameters, not the weights: here it is softmax (see SaturnModel.outputs).
+    """
+    kind, value = parse_mode(mode)
     if kind in ("softmax", "scaled"):
         return torch.softmax(scores, dim=-1)
     if kind == "temperature":
-        return torch.softmax(scores * float(value), dim=-1)
+        return torch.softmax(scores * value, dim=-1)
     m = scores.max(dim=-1, keepdim=True).values
-    tie = (m - scores) <= TIE_TOLERANCE * torch.clamp(m.abs(), min=1.0)
+    if kind == "saturated" and value is not None:
+        tie = (m - scores) <= value
+    else:
+        tie = (m - scores) <= TIE_TOLERANCE * torch.clamp(m.abs(), min=1.0)
     tie = tie & torch.isfinite(scores)
     if kind == "saturated":
         w = tie.to(scores.dtype)
         return w / w.sum(dim=-1, keepdim=True)
-    if kind == "hard":
+    if kind == "hard_left":
         first = torch.cumsum(tie.to(torch.int64), dim=-1) == 1
         return (tie & first).to(scores.dtype)
-    raise ValueError(f"unknown mode {mode}")
+    # hard_right: the tie with no tie after it
+    last = torch.flip(torch.cumsum(torch.flip(tie.to(torch.int64), dims=[-1]), dim=-1), dims=[-1]) == 1
+    return (tie & last).to(scores.dtype)
 
 
 class Layer(nn.Module):
@@ -119,8 +155,20 @@ class SaturnModel(nn.Module):
         h = torch.relu(h) if self.cfg.get("activation", "relu") == "relu" else torch.nn.functional.gelu(h)
         return layer.ffn.fc2(h)
 
+    def scaled(self, rho):
+        """A copy with every parameter multiplied by rho: f(x; rho * theta) (Merrill et al. 2021).
+        Sinusoidal positions, ln_eps and the readout scale alpha are not parameters."""
+        model = copy.deepcopy(self)
+        with torch.no_grad():
+            for p in model.parameters():
+                p.mul_(rho)
+        return model
+
     def states(self, tokens, mode="softmax"):
         """Final states (T, d) of one string given as token ids (BOS included)."""
+        kind, value = parse_mode(mode)
+        if kind == "scaled":
+            return self.scaled(value).states(tokens)
         cfg = self.cfg
         T = len(tokens)
         x = self.embed(torch.tensor(tokens))
@@ -144,6 +192,9 @@ class SaturnModel(nn.Module):
 
     def outputs(self, tokens, mode="softmax"):
         """classify: the logit (scalar); other heads: logits (T, n_outputs)."""
+        kind, value = parse_mode(mode)
+        if kind == "scaled":
+            return self.scaled(value).outputs(tokens)
         cfg = self.cfg
         z = self.states(tokens, mode)
         alpha = cfg.get("readout_scale", 1.0)

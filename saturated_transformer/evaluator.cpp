@@ -92,10 +92,15 @@ void Evaluator::attention_weights(const Eigen::Ref<const Eigen::RowVectorXd>& sc
       return;
     }
     case EvalMode::Kind::saturated:
-    case EvalMode::Kind::hard:
+    case EvalMode::Kind::hard_left:
+    case EvalMode::Kind::hard_right: {
+      const TiePick pick = mode_.kind == EvalMode::Kind::saturated   ? TiePick::all
+                           : mode_.kind == EvalMode::Kind::hard_left ? TiePick::leftmost
+                                                                     : TiePick::rightmost;
       out = scores;
-      tie_weights(out, mode_.kind == EvalMode::Kind::hard);
+      tie_weights(out, pick, mode_.band());
       return;
+    }
   }
 }
 
@@ -130,7 +135,7 @@ void Evaluator::attention(const Layer& l, State& s, int layer, int r0, int r1, b
       scores.noalias() = q.row(i).segment(h * dh, dh) * Kall.block(0, h * dh, keys, dh).transpose();
       scores *= inv_sqrt;
       attention_weights(scores, w);
-      const double m = scores.maxCoeff(), tol = tie_band(m);
+      const double m = scores.maxCoeff(), tol = mode_.band().width(m);
       for (long j = 0; j < keys; ++j)
         if (m - scores[j] > tol) s.min_score_gap = std::min(s.min_score_gap, m - scores[j]);
       heads.row(i).segment(h * dh, dh).noalias() = w * Vall.block(0, h * dh, keys, dh);

@@ -36,8 +36,8 @@ struct EvalResult {
   std::vector<RowMatrix> hidden;                  // [0..n_layers] (T, d)
   double readout_logit = 0;                       // classify: the classifier logit
   // Smallest gap, over every attention row, between the maximal score and the largest score that
-  // does not tie it (infinity when no row has a non-tied score). A small gap is a near-tie: there
-  // saturated and finite-temperature attention may decide differently.
+  // does not tie it under the mode's tie band (infinity when no row has a non-tied score). A small
+  // gap is a near-tie: there saturated and finite-temperature attention may decide differently.
   double min_score_gap = 0;
 };
 

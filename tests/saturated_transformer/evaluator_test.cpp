@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "core/error.h"
 #include "random_model.h"
 
@@ -20,6 +22,56 @@ TEST(EvalMode, ParsesAndPrints) {
   EXPECT_THROW(EvalMode::parse("hot"), Error);
 }
 
+TEST(EvalMode, HardIsAnAliasOfHardLeftThatKeepsItsSpelling) {
+  const auto hard = EvalMode::parse("hard"), left = EvalMode::parse("hard_left"), right = EvalMode::parse("hard_right");
+  EXPECT_EQ(hard.kind, EvalMode::Kind::hard_left);
+  EXPECT_EQ(left.kind, EvalMode::Kind::hard_left);
+  EXPECT_EQ(right.kind, EvalMode::Kind::hard_right);
+  EXPECT_EQ(hard.str(), "hard");
+  EXPECT_EQ(EvalMode::hard().str(), "hard");
+  EXPECT_EQ(left.str(), "hard_left");
+  EXPECT_EQ(right.str(), "hard_right");
+  EXPECT_THROW(EvalMode::parse("hard:1"), Error);
+  EXPECT_THROW(EvalMode::parse("hard_right:1"), Error);
+  EXPECT_THROW(EvalMode::parse("hard_middle"), Error);
+}
+
+TEST(EvalMode, SaturatedTakesAnOptionalAbsoluteTolerance) {
+  const auto strict = EvalMode::parse("saturated");
+  EXPECT_FALSE(strict.tolerance);
+  EXPECT_EQ(strict.str(), "saturated");
+  EXPECT_FALSE(strict.band().absolute);
+  EXPECT_EQ(strict.band().tolerance, kTieTolerance);
+  const auto tol = EvalMode::parse("saturated:0.125");
+  EXPECT_EQ(tol.kind, EvalMode::Kind::saturated);
+  EXPECT_TRUE(tol.tolerance);
+  EXPECT_EQ(tol.value, 0.125);
+  EXPECT_EQ(tol.str(), "saturated:0.125");
+  EXPECT_TRUE(tol.band().absolute);
+  EXPECT_EQ(tol.band().width(1000.0), 0.125);
+  EXPECT_EQ(EvalMode::parse("saturated:0").band().width(5.0), 0.0);  // TOL = 0: exact ties only
+  EXPECT_EQ(EvalMode::parse("saturated:1e-3").value, 1e-3);
+  for (const char* bad : {"saturated:", "saturated:-0.1", "saturated:inf", "saturated:nan", "saturated:0.1x",
+                          "saturated:x", "saturated:1:2"}) {
+    try {
+      EvalMode::parse(bad);
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const Error& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find(bad), std::string::npos) << what;
+      EXPECT_NE(what.find("not a finite non-negative number"), std::string::npos) << what;
+      EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+    }
+  }
+  try {
+    EvalMode::parse("median");
+    ADD_FAILURE();
+  } catch (const Error& e) {  // the message lists every mode
+    EXPECT_NE(std::string(e.what()).find("hard_right"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("saturated:TOL"), std::string::npos) << e.what();
+  }
+}
+
 TEST(AttentionWeights, SaturatedAveragesTiesAndHardTakesTheLeftmost) {
   const auto w = random_model("ab", LayerNormMode::none, {}, Positional::none, false, HeadKind::classify, 1);
   Eigen::RowVectorXd scores(5), out(5);
@@ -35,6 +87,23 @@ TEST(AttentionWeights, SaturatedAveragesTiesAndHardTakesTheLeftmost) {
   Evaluator(w, EvalMode::temperature(1e4)).attention_weights(scores, out);
   EXPECT_NEAR(out[1], 1.0 / 3, 1e-6);
   EXPECT_NEAR(out[2], 0.0, 1e-12);
+}
+
+TEST(AttentionWeights, HardRightTakesTheRightmostAndSaturatedTolWidensTheTies) {
+  const auto w = random_model("ab", LayerNormMode::none, {}, Positional::none, false, HeadKind::classify, 1);
+  Eigen::RowVectorXd scores(5), out(5);
+  scores << 1.0, 3.0, 2.0, 3.0, 2.5;
+  Evaluator(w, EvalMode::hard_left()).attention_weights(scores, out);
+  EXPECT_EQ(out, (Eigen::RowVectorXd(5) << 0, 1, 0, 0, 0).finished());
+  Evaluator(w, EvalMode::hard_right()).attention_weights(scores, out);
+  EXPECT_EQ(out, (Eigen::RowVectorXd(5) << 0, 0, 0, 1, 0).finished());
+  // Gaps to the maximum: 2, 0, 1, 0, 0.5. TOL = 0.5 takes the 0.5-gap, TOL just below does not.
+  Evaluator(w, EvalMode::parse("saturated:0.5")).attention_weights(scores, out);
+  EXPECT_EQ(out, (Eigen::RowVectorXd(5) << 0, 1.0 / 3, 0, 1.0 / 3, 1.0 / 3).finished());
+  Evaluator(w, EvalMode::saturated_within(std::nextafter(0.5, 0.0))).attention_weights(scores, out);
+  EXPECT_EQ(out, (Eigen::RowVectorXd(5) << 0, 0.5, 0, 0.5, 0).finished());
+  Evaluator(w, EvalMode::parse("saturated:1")).attention_weights(scores, out);
+  EXPECT_EQ(out, (Eigen::RowVectorXd(5) << 0, 0.25, 0.25, 0.25, 0.25).finished());
 }
 
 struct Variant {

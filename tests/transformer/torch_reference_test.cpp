@@ -1,9 +1,13 @@
 // The C++ forward and backward equal PyTorch's (python/torch_reference.py) on the vectors in
 // tests/data/ (read by tests/support/torch_vectors.h), in double: loss, outputs and every gradient
-// (relative error <= 1e-5), and the forward-only attention modes (saturated, hard, temperature 4).
+// (relative error <= 1e-5), the forward-only attention modes (saturated, saturated:TOL, hard,
+// hard_left, hard_right, temperature 4) and scaled:RHO (parameters times RHO).
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <set>
+#include <stdexcept>
+#include <string>
 
 #include "tests/support/torch_vectors.h"
 #include "transformer/model.h"
@@ -58,20 +62,37 @@ TEST(TorchReference, ForwardAndBackwardMatch) {
   }
 }
 
+// The attention mode of a vector file's mode name: saturated, saturated:TOL (absolute band),
+// hard / hard_left, hard_right, temperature:C. (The mode strings are parsed by EvalMode in
+// saturated_transformer/, which this library does not depend on; this reads only what the
+// vectors hold.) scaled:RHO is not an attention mode: see ScaledParametersMatch.
+AttentionMode attention_mode(const std::string& name) {
+  const auto colon = name.find(':');
+  const std::string kind = name.substr(0, colon);
+  const double value = colon == std::string::npos ? 0.0 : std::stod(name.substr(colon + 1));
+  if (kind == "saturated" && colon == std::string::npos) return {AttentionKind::saturated, 1.0, TieBand::relative()};
+  if (kind == "saturated") return {AttentionKind::saturated, 1.0, TieBand::absolute_width(value)};
+  if (kind == "hard" || kind == "hard_left") return {AttentionKind::hard_left, 1.0, TieBand::relative()};
+  if (kind == "hard_right") return {AttentionKind::hard_right, 1.0, TieBand::relative()};
+  if (kind == "temperature") return {AttentionKind::temperature, value, TieBand::relative()};
+  throw std::runtime_error("no attention mode for " + name);
+}
+
 TEST(TorchReference, AttentionModesMatchTheReferenceOutputs) {
   const auto cases = testing::torch_cases();
   ASSERT_GE(cases.size(), 6u);
-  const std::vector<std::pair<std::string, AttentionMode>> modes = {
-      {"saturated", {AttentionKind::saturated, 1.0, 1e-9}},
-      {"hard", {AttentionKind::hard, 1.0, 1e-9}},
-      {"temperature:4", {AttentionKind::temperature, 4.0, 1e-9}},
-  };
+  std::set<std::string> seen;
   for (const auto& c : cases) {
     const auto m = c.model();
     Workspace<double> ws;
-    for (const auto& [name, mode] : modes) {
+    for (const auto& [tensor, _] : c.file.tensors) {
+      if (tensor.rfind("outputs.", 0) != 0) continue;
+      const std::string name = tensor.substr(8);
+      if (name == "softmax" || name.rfind("scaled:", 0) == 0) continue;
+      const auto mode = attention_mode(name);
+      seen.insert(name.substr(0, name.find(':')));
       forward(m, c.batch, ws, mode);
-      const auto& want = c.tensor("outputs." + name);
+      const auto& want = c.tensor(tensor);
       const auto got = outputs(c, ws);
       ASSERT_EQ(got.size(), want.size()) << c.name << " " << name;
       for (std::size_t j = 0; j < got.size(); ++j)
@@ -84,6 +105,30 @@ TEST(TorchReference, AttentionModesMatchTheReferenceOutputs) {
     for (std::size_t j = 0; j < soft.size(); ++j) gap = std::max(gap, std::abs(soft[j] - hard[j]));
     EXPECT_GT(gap, 1e-6) << c.name;
   }
+  for (const char* kind : {"saturated", "hard", "hard_left", "hard_right", "temperature"})
+    EXPECT_TRUE(seen.count(kind)) << "no vectors for " << kind;
+}
+
+// scaled:RHO is f(x; RHO theta): the double model with every parameter times RHO, in softmax.
+TEST(TorchReference, ScaledParametersMatch) {
+  int compared = 0;
+  for (const auto& c : testing::torch_cases()) {
+    for (const auto& [tensor, _] : c.file.tensors) {
+      if (tensor.rfind("outputs.scaled:", 0) != 0) continue;
+      const double rho = std::stod(tensor.substr(15));
+      auto m = c.model();
+      for (auto& p : m.params) p *= rho;
+      Workspace<double> ws;
+      forward(m, c.batch, ws);
+      const auto& want = c.tensor(tensor);
+      const auto got = outputs(c, ws);
+      ASSERT_EQ(got.size(), want.size()) << c.name << " " << tensor;
+      for (std::size_t j = 0; j < got.size(); ++j)
+        EXPECT_NEAR(got[j], want[j], 1e-9 * (1 + std::abs(want[j]))) << c.name << " " << tensor << " output " << j;
+      ++compared;
+    }
+  }
+  EXPECT_GE(compared, 1);
 }
 
 // The loader refuses vectors that do not fit the table, so a renamed or reshaped parameter cannot

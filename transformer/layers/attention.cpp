@@ -23,8 +23,9 @@ void weights_from_scores(const AttentionMode& mode, Row row) {
       row /= row.sum();
       return;
     }
-    case AttentionKind::saturated:
-    case AttentionKind::hard: tie_weights(row, mode.kind == AttentionKind::hard, mode.tolerance); return;
+    case AttentionKind::saturated: tie_weights(row, TiePick::all, mode.band); return;
+    case AttentionKind::hard_left: tie_weights(row, TiePick::leftmost, mode.band); return;
+    case AttentionKind::hard_right: tie_weights(row, TiePick::rightmost, mode.band); return;
   }
 }
 

@@ -15,14 +15,16 @@ namespace saturn {
 // a backward pass; the others are forward-only hooks for the saturated-attention studies.
 //   softmax:     p = softmax(s)
 //   temperature: p = softmax(C s)
-//   saturated:   p uniform over the keys tying the maximum: max - s <= tolerance * max(1, |max|)
-//   hard:        p one-hot on the leftmost key tying the maximum (same tie rule)
+//   saturated:   p uniform over the keys tying the maximum: max - s <= the band's width
+//                (relative: tolerance * max(1, |max|), the strict default; absolute: TOL)
+//   hard_left:   p one-hot on the leftmost key tying the maximum (same tie rule)
+//   hard_right:  p one-hot on the rightmost key tying the maximum
 // (the tie rule of transformer/layers/tie_rule.h, shared with the saturated-transformer simulator)
-enum class AttentionKind { softmax, temperature, saturated, hard };
+enum class AttentionKind { softmax, temperature, saturated, hard_left, hard_right };
 struct AttentionMode {
   AttentionKind kind = AttentionKind::softmax;
   double temperature = 1.0;  // C (temperature kind)
-  double tolerance = kTieTolerance;  // relative tie tolerance (saturated and hard kinds)
+  TieBand band{};            // tie band (saturated and hard kinds); default: relative kTieTolerance
 };
 
 struct AttentionShape {
