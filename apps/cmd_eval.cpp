@@ -85,7 +85,7 @@ void register_eval(CLI::App& app, Action& action) {
   static EvalArgs a;
   cmd->add_option("-m,--model", a.model, "model directory (config.json + model.safetensors)")->required();
   cmd->add_option("-i,--input", a.input, "input file, or - for standard input (default)");
-  cmd->add_option("--mode", a.mode, "softmax | temperature:C | scaled:RHO | saturated | hard");
+  cmd->add_option("--mode", a.mode, "softmax | temperature:C | scaled:RHO | saturated | saturated:TOL | hard_left (alias hard) | hard_right");
   cmd->add_flag("--attention", a.attention, "also print the attended positions per layer, head and query");
   cmd->callback([&action] { action = [] { return run_eval(a); }; });
 }

@@ -1,4 +1,5 @@
 // Saturated-attention simulator commands: verify, saturate, heads, constructions.
+#include <algorithm>
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -102,6 +103,7 @@ std::vector<LabelledSet> task_sets(const TaskSpec& task, const Language& lang) {
 
 struct StudyArgs {
   std::string model, task, tasks = "tasks.yaml", json_out;
+  std::vector<std::string> modes;  // saturate: accuracy modes (default softmax, saturated, hard)
   int threads = 0;
 };
 
@@ -113,13 +115,20 @@ int run_saturate(const StudyArgs& a) {
   const auto lang = make_language(task.language);
   const auto sets = task_sets(task, *lang);
   check_model_alphabet(weights, lang->alphabet(), lang->spec(), a.model);
+  SaturationOptions options;
+  if (!a.modes.empty()) {
+    options.modes.clear();
+    for (const auto& m : a.modes) options.modes.push_back(EvalMode::parse(m));
+  }
   inputs_checked();
-  const auto r = saturation_study(weights, lang->alphabet(), sets);
-  fmt::print("{:<12}", "mode");
+  const auto r = saturation_study(weights, lang->alphabet(), sets, options);
+  std::size_t width = 12;  // the mode column: 12, or the longest mode name
+  for (const auto& m : r.accuracy) width = std::max(width, m.mode.size());
+  fmt::print("{:<{}}", "mode", width);
   for (const auto& s : r.sets) fmt::print(" {:>16}", s);
   fmt::print("\n");
   for (const auto& m : r.accuracy) {
-    fmt::print("{:<12}", m.mode);
+    fmt::print("{:<{}}", m.mode, width);
     for (double x : m.accuracy) fmt::print(" {:>16.4f}", x);
     fmt::print("\n");
   }
@@ -182,7 +191,7 @@ void register_verify_saturate_heads(CLI::App& app, Action& action) {
     cmd->add_option("-l,--language", a.language, "language spec")->required();
     cmd->add_option("-n,--max-length", a.max_length, "every string up to this length")->check(CLI::Range(0, 40));
     cmd->add_option("--min-length", a.min_length, "count only strings at least this long (default 0)");
-    cmd->add_option("--mode", a.mode, "softmax | temperature:C | scaled:RHO | saturated (default) | hard");
+    cmd->add_option("--mode", a.mode, "softmax | temperature:C | scaled:RHO | saturated (default) | saturated:TOL | hard_left (alias hard) | hard_right");
     cmd->add_option("--long-samples", a.long_samples, "members and non-members sampled at longer lengths");
     cmd->add_option("--long-length", a.long_length, "lengths of the long samples, A..B");
     cmd->add_option("-s,--seed", a.seed, "seed of the long samples");
@@ -197,6 +206,10 @@ void register_verify_saturate_heads(CLI::App& app, Action& action) {
     cmd->add_option("--task", a.task, "task name")->required();
     cmd->add_option("--tasks", a.tasks, "task file (default tasks.yaml)");
     cmd->add_option("-j,--threads", a.threads, "worker threads");
+    cmd->add_option("--modes", a.modes,
+                    "accuracy modes, comma-separated (default softmax,saturated,hard; any of softmax, temperature:C, "
+                    "scaled:RHO, saturated, saturated:TOL, hard_left, hard_right)")
+        ->delimiter(',');
     cmd->add_option("--json", a.json_out, "also write the study as JSON to this file");
     cmd->callback([&action] { action = [] { return run_saturate(a); }; });
   }

@@ -60,7 +60,7 @@ def parse_mode(mode):
     valued = {"temperature": False, "scaled": False, "saturated": True}  # name -> zero allowed
     if kind in ("softmax", "hard", "hard_left", "hard_right") or (kind == "saturated" and not colon):
         if colon:
-            raise ValueError(f"mode '{kind}' takes no value")
+            raise ValueError(f"mode '{mode}' takes no value")
         return ("hard_left" if kind == "hard" else kind), None
     if kind not in valued:
         raise ValueError(f"unknown mode '{mode}' (softmax, temperature:C, scaled:RHO, saturated, saturated:TOL, "

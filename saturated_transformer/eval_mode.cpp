@@ -34,7 +34,7 @@ EvalMode EvalMode::parse(std::string_view text) {
     return mode_number(text, arg, false);
   };
   auto no_value = [&](Kind k) {
-    if (has_value) throw Error(fmt::format("mode '{}' takes no value", name));
+    if (has_value) throw Error(fmt::format("mode '{}' takes no value", text));
     return EvalMode{k, 1.0};
   };
   if (name == "softmax") return no_value(Kind::softmax);

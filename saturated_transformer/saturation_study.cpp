@@ -25,7 +25,7 @@ SaturationReport saturation_study(const ModelWeights& model, const Alphabet& alp
                                   const std::vector<LabelledSet>& sets, const SaturationOptions& o) {
   SaturationReport r;
   for (const auto& s : sets) r.sets.push_back(s.name);
-  for (const auto mode : {EvalMode::softmax(), EvalMode::saturated(), EvalMode::hard()}) {
+  for (const auto& mode : o.modes) {
     const Evaluator ev(model, mode);
     ModeAccuracy acc{mode.str(), {}};
     for (const auto& s : sets) {

@@ -1,5 +1,5 @@
 // The saturation study of a model on labelled test sets (Merrill et al. 2021):
-//  - accuracy per test set in softmax, saturated and hard modes;
+//  - accuracy per test set in the given modes (default softmax, saturated and hard);
 //  - agreement of temperature:C and scaled:RHO with saturated as C, RHO = 2^0 .. 2^max_power grow,
 //    and the grid point from which every decision stays the same (where decisions stop changing);
 //  - an input where scaled:2^max_power and saturated still disagree, if any;
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/word.h"
+#include "saturated_transformer/eval_mode.h"
 #include "saturated_transformer/model_weights.h"
 
 namespace saturn {
@@ -38,12 +39,13 @@ struct AgreementCurve {
 
 struct SaturationReport {
   std::vector<std::string> sets;
-  std::vector<ModeAccuracy> accuracy;       // softmax, saturated, hard
+  std::vector<ModeAccuracy> accuracy;       // one per SaturationOptions::modes, in that order
   std::vector<AgreementCurve> curves;       // temperature, scaled
   std::vector<double> saturation_by_layer;  // cosine(softmax, scaled:1000) per layer output
 };
 
 struct SaturationOptions {
+  std::vector<EvalMode> modes{EvalMode::softmax(), EvalMode::saturated(), EvalMode::hard()};  // accuracy rows
   int max_power = 20;          // grid 2^0 .. 2^max_power
   double saturation_scale = 1000;
   std::size_t max_inputs = 2000;  // inputs used for curves and the saturation score (first ones of each set)

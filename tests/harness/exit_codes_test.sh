@@ -50,6 +50,15 @@ grep -q "bad.yaml:2:.*9..3" "$OUT/stderr" || { echo "FAIL: no located message"; 
 expect 2 "unknown option" "$SATURN" run "$OUT/t.yaml" --no-such-option
 expect 2 "missing model folder" "$SATURN" verify --model "$OUT/nothing" --language anbn
 expect 2 "capacity without runs" "$SATURN" capacity --tasks "$OUT/t.yaml" --suite ok --out "$OUT/none"
+# Attention modes: a bad saturated:TOL or an unknown mode is one line on stderr, exit 2.
+MAJ="$SRC/saturated_transformer/constructions/majority"
+for bad in saturated:-1 saturated:inf saturated:nan saturated:x hard_right:1 hard_middle; do
+  expect 2 "verify --mode $bad" "$SATURN" verify --model "$MAJ" --language majority --max-length 4 --mode "$bad"
+  [[ $(wc -l < "$OUT/stderr") -eq 1 ]] && grep -q "^error: .*mode '$bad'" "$OUT/stderr" ||
+    { echo "FAIL: --mode $bad: expected one error line naming the mode"; cat "$OUT/stderr"; fail=1; }
+done
+expect 2 "saturate --modes with a bad TOL" "$SATURN" saturate --model "$MAJ" --task small --tasks "$OUT/t.yaml" \
+  --modes softmax,saturated:-0.5
 
 # --set applies to the tasks whose kind has the key; an unknown key names the command line.
 cat > "$OUT/mixed.yaml" <<'YAML'
@@ -132,6 +141,12 @@ expect 1 "suite with a diverged run" "$SATURN" run "$OUT/t.yaml" --suite diverge
 expect 1 "verify: hard attention cannot count" "$SATURN" verify --model "$SRC/saturated_transformer/constructions/majority" \
   --language majority --max-length 6 --mode hard
 grep -q "does NOT recognize" "$OUT/stdout" || { echo "FAIL: no negative verdict printed"; fail=1; }
+# Majority's scores all tie: hard_right reads the last symbol (fails), saturated:TOL still counts.
+expect 1 "verify: hard_right cannot count either" "$SATURN" verify --model "$MAJ" --language majority --max-length 6 \
+  --mode hard_right
+grep -q "in hard_right mode" "$OUT/stdout" || { echo "FAIL: hard_right not named"; fail=1; }
+expect 0 "verify: majority in saturated:0.25" "$SATURN" verify --model "$MAJ" --language majority --max-length 6 \
+  --mode saturated:0.25
 
 # 0: success, and capacity reads what run wrote.
 expect 0 "verify: the dyck1 construction" "$SATURN" verify --model "$SRC/saturated_transformer/constructions/dyck1" \

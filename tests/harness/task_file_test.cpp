@@ -117,6 +117,21 @@ TEST(TaskFile, BadModelSectionsAreLocated) {
             "t.yaml:5:23: field 'tasks.a.optimizer.kind': 'lion' is not one of sgd, adam, adamw");
 }
 
+// analysis.modes goes through EvalMode::parse: every attention mode is accepted, a bad one is
+// located at its list entry with the parser's one-line message.
+TEST(TaskFile, AnalysisModesAcceptEveryAttentionMode) {
+  const auto f = parse_task_file(
+      "tasks:\n  a:\n    language: anbn\n    train: {lengths: 2..4, size: 3}\n"
+      "    analysis: {modes: [softmax, saturated, saturated:0.01, hard, hard_left, hard_right, scaled:8]}\n",
+      "t.yaml");
+  EXPECT_EQ(language_spec(f.task("a")).analysis.modes,
+            (std::vector<std::string>{"softmax", "saturated", "saturated:0.01", "hard", "hard_left", "hard_right", "scaled:8"}));
+  EXPECT_EQ(first_problem("tasks:\n  a:\n    language: anbn\n    train: {lengths: 2..4, size: 3}\n"
+                          "    analysis: {modes: [hard_right, saturated:-0.5]}\n"),
+            "t.yaml:5:36: field 'tasks.a.analysis.modes[1]': mode 'saturated:-0.5': '-0.5' is not a finite "
+            "non-negative number");
+}
+
 TEST(TaskFile, ReportsEveryProblemAtOnce) {
   try {
     parse_task_file("tasks:\n  a: {language: nosuch, train: {lengths: 2..4, size: 3}}\n  b: {language: anbn}\n",

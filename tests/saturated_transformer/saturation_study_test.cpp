@@ -76,6 +76,36 @@ TEST(SaturationStudy, MajorityDecisionsNeverChangeWithScaleOrTemperature) {
   }
 }
 
+// The accuracy rows follow SaturationOptions::modes. Majority's scores all tie, so the tie rule
+// decides: saturated:TOL is still exact, hard_left (= hard) reads BOS and rejects everything, and
+// hard_right reads the last position's count contribution: +1 for '1', -1 for '0', 0 for BOS in
+// the empty word, so it accepts exactly the words ending in '1'.
+TEST(SaturationStudy, AccuracyInTheRequestedModes) {
+  const auto c = build_majority();
+  const auto lang = make_language(c.language);
+  const std::vector<LabelledSet> sets = {all_words(*lang, 0, 5), all_words(*lang, 6, 8)};
+  auto o = small_grid();
+  o.modes = {EvalMode::parse("saturated:0.5"), EvalMode::hard_left(), EvalMode::hard(), EvalMode::hard_right()};
+  const auto r = saturation_study(c.weights, lang->alphabet(), sets, o);
+  ASSERT_EQ(r.accuracy.size(), 4u);
+  EXPECT_EQ(r.accuracy[0].mode, "saturated:0.5");
+  EXPECT_EQ(r.accuracy[1].mode, "hard_left");
+  EXPECT_EQ(r.accuracy[2].mode, "hard");
+  EXPECT_EQ(r.accuracy[3].mode, "hard_right");
+  EXPECT_EQ(r.accuracy[0].accuracy, std::vector<double>({1.0, 1.0}));
+  EXPECT_EQ(r.accuracy[1].accuracy, r.accuracy[2].accuracy);
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    double agree = 0;
+    for (std::size_t k = 0; k < sets[i].words.size(); ++k) {
+      const auto& w = sets[i].words[k];
+      const bool ends_in_one = !w.empty() && lang->alphabet().chars()[static_cast<std::size_t>(w.back())] == '1';
+      agree += ends_in_one == sets[i].members[k];
+    }
+    EXPECT_DOUBLE_EQ(r.accuracy[3].accuracy[i], agree / static_cast<double>(sets[i].words.size())) << sets[i].name;
+    EXPECT_NE(r.accuracy[3].accuracy[i], r.accuracy[1].accuracy[i]) << sets[i].name;
+  }
+}
+
 TEST(SaturationStudy, MajoritySaturationScoreHasItsClosedForm) {
   // After the layer, position t holds e_tok + D e_3 with D = (#1 - #0)/(n + 1); every parameter
   // times 1000 gives 1000 e_tok + 1e9 D e_3. The score is the mean cosine over all positions.
