@@ -34,6 +34,7 @@ std::string encode(const std::vector<std::pair<std::string, const TensorData*>>&
   std::memcpy(out.data(), &n, 8);  // little-endian hosts only (x86-64, aarch64)
   out += h;
   for (const auto& [name, t] : tensors) {
+    if (t->values.empty()) continue;  // no bytes; and data() may be null (see read_safetensors)
     if (t->dtype == Dtype::f64) {
       out.append(reinterpret_cast<const char*>(t->values.data()), t->values.size() * 8);
     } else {
@@ -102,13 +103,17 @@ SafetensorsFile read_safetensors(const std::filesystem::path& path) {
     if (dtype == "F32") t.dtype = Dtype::f32;
     else if (dtype == "F64") t.dtype = Dtype::f64;
     else bad(fmt::format("unsupported dtype '{}' (F32 or F64)", dtype));
-    std::size_t count = 1;
     if (!entry["shape"].is_array()) bad("shape is not a list");
     for (const auto& dim : entry["shape"]) {
       if (!dim.is_number_integer() || dim.get<std::int64_t>() < 0) bad("shape has a negative or non-integer size");
       t.shape.push_back(dim.get<std::int64_t>());
-      const auto size = static_cast<std::size_t>(t.shape.back());
-      if (size > 0 && count > data_size / size) bad("shape has more values than the file has bytes");
+    }
+    // The product of the sizes, refused as soon as it passes the data bytes (no overflow); a zero
+    // anywhere in the shape makes an empty tensor, whatever the other sizes.
+    std::size_t count = std::count(t.shape.begin(), t.shape.end(), 0) > 0 ? 0 : 1;
+    for (const auto dim : t.shape) {
+      const auto size = static_cast<std::size_t>(dim);
+      if (count > 0 && count > data_size / size) bad("shape has more values than the file has bytes");
       count *= size;
     }
     const auto& offs = entry["data_offsets"];
@@ -121,9 +126,11 @@ SafetensorsFile read_safetensors(const std::filesystem::path& path) {
       bad(fmt::format("{} bytes for shape of {} {} values", end - begin, count, dtype));
     ranges.emplace_back(begin, end);
     t.values.resize(count);
-    if (t.dtype == Dtype::f64) {
+    // An empty tensor (a zero in its shape) has no bytes to copy, and values.data() may then be
+    // null: memcpy from or to a null pointer is undefined even for 0 bytes.
+    if (count > 0 && t.dtype == Dtype::f64) {
       std::memcpy(t.values.data(), data + begin, count * 8);
-    } else {
+    } else if (count > 0) {
       std::vector<float> f(count);
       std::memcpy(f.data(), data + begin, count * 4);
       std::copy(f.begin(), f.end(), t.values.begin());

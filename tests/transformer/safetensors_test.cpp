@@ -171,5 +171,32 @@ TEST(Safetensors, GenericWriterAndReaderAgree) {
   EXPECT_EQ(back.metadata.at("k"), "v");
 }
 
+// Empty tensors (a zero in the shape) have no bytes and an empty vector whose data() is null: the
+// writer and reader must not hand that pointer to memcpy (UBSan: "null pointer passed as argument").
+// A file made only of empty tensors has no data section at all.
+TEST(Safetensors, EmptyTensorsRoundTripInBothDtypes) {
+  std::map<std::string, TensorData> tensors;
+  tensors["e64"] = {Dtype::f64, {0}, {}};
+  tensors["e32"] = {Dtype::f32, {2, 0, 3}, {}};
+  write_safetensors(temp("only_empty"), tensors);
+  const auto back = read_safetensors(temp("only_empty"));
+  ASSERT_EQ(back.tensors.size(), 2u);
+  EXPECT_EQ(back.tensors.at("e64").dtype, Dtype::f64);
+  EXPECT_EQ(back.tensors.at("e32").dtype, Dtype::f32);
+  EXPECT_EQ(back.tensors.at("e32").shape, (std::vector<std::int64_t>{2, 0, 3}));
+  EXPECT_TRUE(back.tensors.at("e64").values.empty());
+  EXPECT_TRUE(back.tensors.at("e32").values.empty());
+  std::ifstream in(temp("only_empty"), std::ios::binary);
+  std::uint64_t n = 0;
+  in.read(reinterpret_cast<char*>(&n), 8);
+  EXPECT_EQ(fs::file_size(temp("only_empty")), 8 + n);  // header only, no data bytes
+
+  tensors["x"] = {Dtype::f32, {1}, {0.25}};  // an empty tensor beside a non-empty one
+  write_safetensors(temp("mixed_empty"), tensors);
+  const auto mixed = read_safetensors(temp("mixed_empty"));
+  EXPECT_TRUE(mixed.tensors.at("e32").values.empty());
+  EXPECT_EQ(mixed.tensors.at("x").values, (std::vector<double>{0.25}));
+}
+
 }  // namespace
 }  // namespace saturn
