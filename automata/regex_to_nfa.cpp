@@ -30,7 +30,10 @@ class Parser {
   using Frag = std::pair<State, State>;
 
   [[noreturn]] void fail(const std::string& why) const {
-    throw Error(fmt::format("regex '{}': {} at column {}", p_, why, pos_ + 1));
+    // A long pattern is shown by its first 60 characters and its length: the message stays one line.
+    const std::string shown = p_.size() <= 80 ? fmt::format("'{}'", p_)
+                                              : fmt::format("'{}...' ({} characters)", p_.substr(0, 60), p_.size());
+    throw Error(fmt::format("regex {}: {} at column {}", shown, why, pos_ + 1));
   }
   bool at(char c) const { return pos_ < p_.size() && p_[pos_] == c; }
 
@@ -91,8 +94,12 @@ class Parser {
 
   Frag atom() {
     if (at('(')) {
+      if (depth_ == kMaxRegexNesting)
+        fail(fmt::format("groups nested more than {} deep (the limit, kMaxRegexNesting)", kMaxRegexNesting));
       ++pos_;
+      ++depth_;
       const Frag inner = alternation();
+      --depth_;
       if (!at(')')) fail("missing ')'");
       ++pos_;
       return inner;
@@ -147,6 +154,7 @@ class Parser {
   const Alphabet& alphabet_;
   Automaton nfa_;
   std::size_t pos_ = 0;
+  int depth_ = 0;  // open groups around pos_
 };
 
 }  // namespace

@@ -72,23 +72,33 @@ const std::vector<LanguageInfo>& language_registry() {
   return registry;
 }
 
-LanguagePtr make_language(std::string_view spec) {
+namespace {
+
+// make_language for a spec nested `depth` Boolean calls deep inside `whole`.
+LanguagePtr make_nested(std::string_view spec, int depth, std::string_view whole) {
   while (!spec.empty() && spec.front() == ' ') spec.remove_prefix(1);
   while (!spec.empty() && spec.back() == ' ') spec.remove_suffix(1);
   if (spec.empty()) throw Error("empty language spec");
   for (const char* fn : {"and", "or", "not"}) {
     const std::string_view f = fn;
     if (!is_call(spec, f)) continue;
+    if (depth == kMaxSpecNesting) {
+      const std::string shown = whole.size() <= 80
+                                    ? fmt::format("'{}'", whole)
+                                    : fmt::format("'{}...' ({} characters)", whole.substr(0, 60), whole.size());
+      throw Error(fmt::format("language {}: and/or/not nested more than {} deep (the limit, kMaxSpecNesting)", shown,
+                              kMaxSpecNesting));
+    }
     const auto inner = spec.substr(f.size() + 1, spec.size() - f.size() - 2);
     const auto parts = split_top(inner, ';');
     if (f == "not") {
       if (parts.size() != 1) throw Error(fmt::format("language '{}': not(...) takes one language", spec));
-      return make_complement(make_language(parts[0]));
+      return make_complement(make_nested(parts[0], depth + 1, whole));
     }
     if (parts.size() != 2)
       throw Error(fmt::format("language '{}': {}(...) takes two languages separated by ';'", spec, f));
-    auto a = make_language(parts[0]);
-    auto b = make_language(parts[1]);
+    auto a = make_nested(parts[0], depth + 1, whole);
+    auto b = make_nested(parts[1], depth + 1, whole);
     return f == "and" ? make_intersection(a, b) : make_union(a, b);
   }
   const auto colon = spec.find(':');
@@ -100,5 +110,9 @@ LanguagePtr make_language(std::string_view spec) {
   for (const auto& info : language_registry()) known += (known.empty() ? "" : ", ") + info.name;
   throw Error(fmt::format("unknown language '{}' (known: {}; and(A;B), or(A;B), not(A))", name, known));
 }
+
+}  // namespace
+
+LanguagePtr make_language(std::string_view spec) { return make_nested(spec, 0, spec); }
 
 }  // namespace saturn

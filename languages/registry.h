@@ -26,8 +26,12 @@ struct LanguageInfo {
 // All registered languages, in registration order.
 const std::vector<LanguageInfo>& language_registry();
 
+// and(...), or(...) and not(...) may nest at most this deep (the spec parser recurses; a deeper
+// spec is refused with an error naming the limit instead of overflowing the stack).
+inline constexpr int kMaxSpecNesting = 1000;
+
 // Builds a language from its spec; throws saturn::Error with a one-line reason on unknown names,
-// bad parameters or malformed specs.
+// bad parameters, malformed specs or nesting beyond kMaxSpecNesting.
 LanguagePtr make_language(std::string_view spec);
 
 }  // namespace saturn

@@ -1,5 +1,6 @@
 // regex -> NFA -> DFA -> minimal DFA agrees with std::regex on every string up to length 10, and
 // every step keeps its invariants.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -80,6 +81,24 @@ TEST(Regex, MalformedPatternsNameTheColumn) {
   EXPECT_EQ(message("a[b-a]"), "regex 'a[b-a]': empty character range 'b-a' at column 3");
   EXPECT_EQ(message("[]"), "regex '[]': empty character class at column 3");
   EXPECT_EQ(message("a|*"), "regex 'a|*': nothing to repeat at column 3");
+}
+
+// The parser recurses once per group: nesting is capped at kMaxRegexNesting with an error naming
+// the limit (30000 nested groups used to overflow the stack). A long pattern is abbreviated.
+TEST(Regex, NestingBeyondTheLimitIsAnErrorNotAStackOverflow) {
+  const Alphabet ab("ab");
+  auto nested = [](int depth) { return std::string(depth, '(') + "a" + std::string(depth, ')'); };
+  const Automaton deepest = regex_to_nfa(nested(kMaxRegexNesting), ab);
+  EXPECT_TRUE(accepts(deepest, Word{0}));
+  EXPECT_FALSE(accepts(deepest, Word{0, 0}));
+  const auto over = nested(kMaxRegexNesting + 1);
+  EXPECT_EQ(testing::error_message([&] { regex_to_nfa(over, ab); }),
+            fmt::format("regex '{}...' ({} characters): groups nested more than {} deep (the limit, "
+                        "kMaxRegexNesting) at column {}",
+                        std::string(60, '('), over.size(), kMaxRegexNesting, kMaxRegexNesting + 1));
+  const auto hostile = nested(30000);
+  EXPECT_THROW(regex_to_nfa(hostile, ab), Error);
+  EXPECT_THROW(regex_to_nfa(std::string(30000, '('), ab), Error);  // unclosed as well
 }
 
 TEST(Regex, EscapesClassesAndDotAgreeWithStdRegex) {

@@ -132,6 +132,17 @@ sed 's/"vocab": 3,/"vocab": 3, "tokens": [],/' "$OUT/anbn_no_tokens/config.json"
 expect 2 "eval: empty token list" "$SATURN" eval --model "$OUT/corrupt" -i "$OUT/strings.txt"
 grep -q "corrupt/config.json: field 'tokens': empty" "$OUT/stderr" || { echo "FAIL: empty tokens message"; cat "$OUT/stderr"; fail=1; }
 
+# Bounded resources: hostile inputs are one error line and exit 2, not a crash, a hang or gigabytes.
+one_line() {  # description, pattern the single stderr line must match
+  [[ $(wc -l < "$OUT/stderr") -eq 1 ]] && grep -q "$2" "$OUT/stderr" || { echo "FAIL: $1 message"; cat "$OUT/stderr" | cut -c1-300; fail=1; }
+}
+deep=$(printf '%*s' 30000 '' | tr ' ' '(')a$(printf '%*s' 30000 '' | tr ' ' ')')
+expect 2 "regex nested 30000 deep" "$SATURN" count --language "regex:pattern=$deep" --length 3
+one_line "regex nesting" "^error: regex '((((.*' (60001 characters): groups nested more than 1000 deep (the limit, kMaxRegexNesting)"
+nots=$(printf 'not(%.0s' $(seq 25000))parity$(printf '%*s' 25000 '' | tr ' ' ')')
+expect 2 "not(...) nested 25000 deep" "$SATURN" count --language "$nots" --length 3
+one_line "spec nesting" "^error: language 'not(not(.*' (125006 characters): and/or/not nested more than 1000 deep (the limit, kMaxSpecNesting)$"
+
 # 1: failures and negative results.
 expect 1 "diverged train" "$SATURN" train --task boom --tasks "$OUT/t.yaml" --out "$OUT/boom" -j 1
 grep -q "loss became" "$OUT/stderr" || { echo "FAIL: no divergence message"; fail=1; }

@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "core/error.h"
@@ -95,6 +96,32 @@ TEST(Registry, ClearErrors) {
   EXPECT_EQ(message("regex:pattern=(ab"), "regex '(ab': missing ')' at column 4");
   EXPECT_NE(message("nosuch").find("unknown language 'nosuch'"), std::string::npos);
   EXPECT_EQ(message("and(anbn)"), "language 'and(anbn)': and(...) takes two languages separated by ';'");
+}
+
+std::string repeat(const std::string& s, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += s;
+  return out;
+}
+
+// and/or/not nest at most kMaxSpecNesting deep: one more is an error naming the limit (25000
+// nested not(...) used to overflow the stack), and so is a regex nested too deep inside a spec.
+TEST(Registry, NestingBeyondTheLimitIsAnErrorNotAStackOverflow) {
+  auto nots = [](int depth) { return repeat("not(", depth) + "parity" + std::string(depth, ')'); };
+  const auto deepest = make_language(nots(kMaxSpecNesting));  // an even number of not(...): parity
+  const Alphabet& a = deepest->alphabet();
+  EXPECT_TRUE(deepest->contains(a.parse("1")));
+  EXPECT_FALSE(deepest->contains(a.parse("11")));
+  const auto over = nots(kMaxSpecNesting + 1);
+  EXPECT_EQ(testing::error_message([&] { make_language(over); }),
+            fmt::format("language '{}...' ({} characters): and/or/not nested more than {} deep (the limit, "
+                        "kMaxSpecNesting)",
+                        repeat("not(", 15), over.size(), kMaxSpecNesting));
+  EXPECT_THROW(make_language(nots(25000)), Error);
+  EXPECT_THROW(make_language(repeat("and(parity;", 25000) + "parity" + std::string(25000, ')')), Error);
+  const auto regex = "regex:pattern=" + std::string(30000, '(') + "a" + std::string(30000, ')');
+  EXPECT_NE(testing::error_message([&] { make_language(regex); }).find("nested more than 1000 deep"),
+            std::string::npos);
 }
 
 TEST(Registry, SpecsRoundTrip) {
