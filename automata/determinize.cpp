@@ -1,5 +1,7 @@
 #include "automata/determinize.h"
 
+#include <fmt/format.h>
+
 #include <map>
 #include <set>
 #include <vector>
@@ -18,28 +20,35 @@ std::set<State> epsilon_closure(const Automaton& a, std::set<State> states) {
   return states;
 }
 
-Automaton determinize(const Automaton& nfa) {
+StateBudgetError::StateBudgetError(std::size_t budget)
+    : Error(fmt::format("the subset construction needs more than {} DFA states (the budget)", budget)),
+      budget_(budget) {}
+
+Automaton determinize(const Automaton& nfa, std::size_t max_states) {
   Automaton dfa;
   dfa.alphabet = nfa.alphabet;
-  std::map<std::set<State>, State> index;
-  std::vector<std::set<State>> queue;
-  auto intern = [&](std::set<State> set) {
-    auto it = index.find(set);
+  // Each DFA state's set of NFA states, kept once as a sorted vector (the map's key; the queue
+  // points at it): a fifth of the memory of std::set nodes, which matters near the budget.
+  std::map<std::vector<State>, State> index;
+  std::vector<std::pair<const std::vector<State>*, State>> queue;
+  auto intern = [&](const std::set<State>& set) {
+    std::vector<State> key(set.begin(), set.end());
+    auto it = index.find(key);
     if (it != index.end()) return it->second;
+    if (index.size() == max_states) throw StateBudgetError(max_states);
     bool acc = false;
-    for (State s : set) acc = acc || nfa.accepting(s);
+    for (State s : key) acc = acc || nfa.accepting(s);
     const State d = dfa.add_state(acc);
-    index.emplace(set, d);
-    queue.push_back(std::move(set));
+    it = index.emplace(std::move(key), d).first;
+    queue.emplace_back(&it->first, d);
     return d;
   };
   dfa.start = intern(epsilon_closure(nfa, {nfa.start}));
   for (std::size_t i = 0; i < queue.size(); ++i) {
-    const std::set<State> current = queue[i];
-    const State from = index.at(current);
+    const auto [current, from] = queue[i];
     for (int a = 0; a < nfa.alphabet.size(); ++a) {
       std::set<State> next;
-      for (State s : current)
+      for (State s : *current)
         for (auto e : boost::make_iterator_range(boost::out_edges(s, nfa.graph)))
           if (nfa.graph[e].symbol == a) next.insert(boost::target(e, nfa.graph));
       if (next.empty()) continue;

@@ -38,7 +38,7 @@ std::vector<LanguageInfo> register_all() {
       {"copy", "", "w#w for w in {a,b}*", make_copy},
       {"reverse", "", "w#w^R for w in {a,b}*", make_reverse},
       {"palindrome", "", "palindromes over {a,b}", make_palindrome},
-      {"regex", "pattern=P[,alphabet=S]", "the regular language of a regex (| * + ? () [] .)", make_regex},
+      {"regex", "pattern=P[,alphabet=S][,max_states=N]", "the regular language of a regex (| * + ? () [] .)", make_regex},
       {"dfa", "file=F", "the regular language of a DFA table given in a YAML file", make_dfa_file},
   };
 }

@@ -11,15 +11,19 @@
 namespace saturn {
 
 namespace {
-std::shared_ptr<const automata::Automaton> minimal_dfa(const automata::Automaton& a) {
-  return std::make_shared<const automata::Automaton>(automata::minimize(automata::determinize(a)));
+std::shared_ptr<const automata::Automaton> minimal_dfa(const automata::Automaton& a, std::size_t max_states) {
+  return std::make_shared<const automata::Automaton>(automata::minimize(automata::determinize(a, max_states)));
 }
 }  // namespace
 
 RegularLanguage::RegularLanguage(std::string spec, std::string description, const automata::Automaton& automaton)
+    : RegularLanguage(std::move(spec), std::move(description), automaton, automata::kDefaultMaxDfaStates) {}
+
+RegularLanguage::RegularLanguage(std::string spec, std::string description, const automata::Automaton& automaton,
+                                 std::size_t max_dfa_states)
     : spec_(std::move(spec)),
       description_(std::move(description)),
-      minimal_(minimal_dfa(automaton)),
+      minimal_(minimal_dfa(automaton, max_dfa_states)),
       counter_(automata::compile(*minimal_)) {}
 
 bool RegularLanguage::step(LangState& s, Symbol a) const {

@@ -18,8 +18,12 @@ struct Automaton;
 
 class RegularLanguage : public Language {
  public:
-  // `automaton` may be an NFA; it is determinised, minimised and compiled.
+  // `automaton` may be an NFA; it is determinised, minimised and compiled. Determinising stops
+  // with automata::StateBudgetError past max_dfa_states states (automata/determinize.h; the
+  // three-argument form uses automata::kDefaultMaxDfaStates).
   RegularLanguage(std::string spec, std::string description, const automata::Automaton& automaton);
+  RegularLanguage(std::string spec, std::string description, const automata::Automaton& automaton,
+                  std::size_t max_dfa_states);
 
   std::string spec() const override { return spec_; }
   std::string description() const override { return description_; }

@@ -179,6 +179,34 @@ TEST(Operations, MinimizeRandomDfas) {
   }
 }
 
+// determinize stops at its budget of DFA states: (a|b)*a(a|b)^k needs 2^(k+1) subsets, so without
+// the budget a 100-character pattern asked for gigabytes (18 copies) or bad_alloc (20 copies).
+TEST(Operations, DeterminizeStopsAtItsStateBudget) {
+  const Alphabet ab("ab");
+  auto pattern = [](int k) {
+    std::string p = "(a|b)*a";
+    for (int i = 0; i < k; ++i) p += "(a|b)";
+    return p;
+  };
+  const Automaton nfa = regex_to_nfa(pattern(3), ab);
+  const Automaton full = determinize(nfa);
+  const auto n = static_cast<std::size_t>(full.num_states());
+  EXPECT_EQ(minimize(full).num_states(), 16);  // 2^(k+1): the last k+1 symbols
+  const Automaton at_budget = determinize(nfa, n);
+  EXPECT_EQ(static_cast<std::size_t>(at_budget.num_states()), n);
+  EXPECT_TRUE(equivalent(at_budget, full));
+  try {
+    determinize(nfa, n - 1);
+    ADD_FAILURE() << "no StateBudgetError with a budget of " << n - 1;
+  } catch (const StateBudgetError& e) {
+    EXPECT_EQ(e.budget(), n - 1);
+    EXPECT_EQ(std::string(e.what()),
+              "the subset construction needs more than " + std::to_string(n - 1) + " DFA states (the budget)");
+  }
+  EXPECT_THROW(determinize(regex_to_nfa(pattern(12), ab), 4096), StateBudgetError);  // needs 8192
+  EXPECT_THROW(determinize(regex_to_nfa(pattern(20), ab)), StateBudgetError);        // the default budget
+}
+
 TEST(Operations, CompleteAddsOneDeadStateOnlyWhenNeeded) {
   const Automaton partial = minimize(dfa_of("ab"));
   const Automaton full = complete(partial);

@@ -142,6 +142,10 @@ one_line "regex nesting" "^error: regex '((((.*' (60001 characters): groups nest
 nots=$(printf 'not(%.0s' $(seq 25000))parity$(printf '%*s' 25000 '' | tr ' ' ')')
 expect 2 "not(...) nested 25000 deep" "$SATURN" count --language "$nots" --length 3
 one_line "spec nesting" "^error: language 'not(not(.*' (125006 characters): and/or/not nested more than 1000 deep (the limit, kMaxSpecNesting)$"
+copies=$(printf '(a|b)%.0s' $(seq 18))
+expect 2 "regex whose DFA passes the state budget" "$SATURN" count --language "regex:pattern=(a|b)*a$copies" --length 3
+one_line "DFA state budget" "^error: regex '(a|b)\*a(a|b)(a|b).*': its DFA needs more than 100000 states (the budget; raise it with max_states=N"
+expect 0 "regex within a raised budget" "$SATURN" count --language "regex:pattern=(a|b)*a(a|b)(a|b),max_states=16" --length 5
 
 # 1: failures and negative results.
 expect 1 "diverged train" "$SATURN" train --task boom --tasks "$OUT/t.yaml" --out "$OUT/boom" -j 1

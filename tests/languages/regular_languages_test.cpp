@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "languages/registry.h"
 #include "languages/regular.h"
+#include "tests/support/error_message.h"
 #include "tests/support/oracles.h"
 
 namespace saturn {
@@ -138,6 +139,25 @@ TEST(RegularLanguages, CanonicalSpecsAndParameterErrors) {
   EXPECT_THROW(make_language("regex:pattern=(ab"), Error);
   EXPECT_THROW(make_language("regex:pattern=abc,alphabet=ab"), Error);
   EXPECT_THROW(make_language("dfa:file=/nonexistent/saturn.yaml"), InputError);
+}
+
+// A regex whose DFA needs more states than the budget (max_states, default 100000) is refused
+// naming the pattern and the budget; max_states raises or lowers it and is kept in the spec.
+TEST(RegularLanguages, RegexDfaStateBudget) {
+  std::string copies;
+  for (int i = 0; i < 18; ++i) copies += "(a|b)";
+  EXPECT_EQ(testing::error_message([&] { make_language("regex:pattern=(a|b)*a" + copies); }),
+            "regex '(a|b)*a" + copies +
+                "': its DFA needs more than 100000 states (the budget; raise it with max_states=N, up to 100000000)");
+  // (a|b)*a(a|b)(a|b): 8 minimal states, and fewer than 16 subsets.
+  const auto fits = make_language("regex:pattern=(a|b)*a(a|b)(a|b),max_states=16");
+  EXPECT_EQ(fits->spec(), "regex:pattern=(a|b)*a(a|b)(a|b),max_states=16");
+  EXPECT_EQ(fits->count(5), 16);  // 2^5 / 2
+  EXPECT_EQ(testing::error_message([] { make_language("regex:pattern=(a|b)*a(a|b)(a|b),max_states=4"); }),
+            "regex '(a|b)*a(a|b)(a|b)': its DFA needs more than 4 states (the budget; raise it with max_states=N, up "
+            "to 100000000)");
+  EXPECT_EQ(testing::error_message([] { make_language("regex:pattern=a,max_states=0"); }),
+            "language 'regex': parameter 'max_states' = 0 is outside 1..100000000");
 }
 
 TEST(RegularLanguages, DfaFileWithMissingTransitions) {
