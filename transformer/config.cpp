@@ -45,6 +45,25 @@ void ModelConfig::validate() const {
   if (n_outputs <= 0) bad("n_outputs", "must be positive");
   if (head == HeadKind::classify && n_outputs != 1) bad("n_outputs", "a classifier has one output");
   if (head == HeadKind::lm && n_outputs != vocab) bad("n_outputs", "an lm head has one output per token");
+  auto at_most = [&](const char* field, int value, int bound) {
+    if (value > bound) bad(field, fmt::format("{} is above the sanity bound {} (ModelBounds)", value, bound));
+  };
+  at_most("n_layers", n_layers, ModelBounds::kMaxLayers);
+  at_most("d_model", d_model, ModelBounds::kMaxDModel);
+  at_most("n_heads", n_heads, ModelBounds::kMaxHeads);
+  at_most("d_ff", d_ff, ModelBounds::kMaxDff);
+  at_most("vocab", vocab, ModelBounds::kMaxVocab);
+  at_most("n_outputs", n_outputs, ModelBounds::kMaxVocab);
+  at_most("max_len", max_len, ModelBounds::kMaxLen);
+  // Weights of the embeddings, positions, blocks (4 d^2 attention + 2 d F MLP) and head; biases and
+  // layer norms are lower-order terms. In double: the product of the bounds overflows an int64.
+  const double d = d_model;
+  const double params = (static_cast<double>(vocab) + max_len) * d +
+                        static_cast<double>(n_layers) * (4 * d * d + 2 * d * d_ff) + static_cast<double>(n_outputs) * d;
+  if (params > ModelBounds::kMaxParameters)
+    throw Error(fmt::format("model: about {:.3g} parameters (n_layers {}, d_model {}, d_ff {}, vocab {}, max_len {}) "
+                            "is above the sanity bound {:.0e} (ModelBounds)",
+                            params, n_layers, d_model, d_ff, vocab, max_len, ModelBounds::kMaxParameters));
 }
 
 const char* to_string(Activation a) { return a == Activation::relu ? "relu" : "gelu"; }

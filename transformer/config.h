@@ -19,6 +19,19 @@ struct LayerNormPlaces {  // meaningful for pre-LN (mode pre or custom)
   bool final = true;                    // ln_f before the head
 };
 
+// Sanity bounds, checked by ModelConfig::validate before anything is allocated: generous for any
+// model Saturn trains or reads (the largest in tasks.yaml has d_model 128 and 4 layers) but finite,
+// so a hostile or mistyped config.json is one error line, not minutes of allocation or bad_alloc.
+struct ModelBounds {
+  static constexpr int kMaxLayers = 1024;
+  static constexpr int kMaxDModel = 65536;
+  static constexpr int kMaxHeads = 4096;
+  static constexpr int kMaxDff = 1 << 20;
+  static constexpr int kMaxVocab = 1 << 20;
+  static constexpr int kMaxLen = 1 << 20;  // positions incl. BOS
+  static constexpr double kMaxParameters = 1e9;  // the parameter count (4 GB of float weights)
+};
+
 struct ModelConfig {
   int vocab = 0;             // number of tokens incl. special tokens (alphabet symbols first)
   int d_model = 32;
@@ -41,7 +54,8 @@ struct ModelConfig {
   int bos_id = -1;             // id of "<bos>" (prepended to every string)
 
   int d_head() const { return d_model / n_heads; }
-  // Throws saturn::Error naming the field when inconsistent (d_model % n_heads, vocab vs tokens, ...).
+  // Throws saturn::Error naming the field when inconsistent (d_model % n_heads, vocab vs tokens, ...)
+  // or beyond ModelBounds (each size, then the approximate parameter count).
   void validate() const;
 };
 

@@ -146,6 +146,10 @@ copies=$(printf '(a|b)%.0s' $(seq 18))
 expect 2 "regex whose DFA passes the state budget" "$SATURN" count --language "regex:pattern=(a|b)*a$copies" --length 3
 one_line "DFA state budget" "^error: regex '(a|b)\*a(a|b)(a|b).*': its DFA needs more than 100000 states (the budget; raise it with max_states=N"
 expect 0 "regex within a raised budget" "$SATURN" count --language "regex:pattern=(a|b)*a(a|b)(a|b),max_states=16" --length 5
+mkdir -p "$OUT/huge" && cp "$SRC/saturated_transformer/constructions/anbn/model.safetensors" "$OUT/huge/"
+sed 's/"n_layers": [0-9]*/"n_layers": 100000/' "$SRC/saturated_transformer/constructions/anbn/config.json" > "$OUT/huge/config.json"
+expect 2 "eval: config.json with n_layers 100000" "$SATURN" eval --model "$OUT/huge" -i "$OUT/strings.txt"
+one_line "model sanity bound" "huge/config.json: model.n_layers: 100000 is above the sanity bound 1024 (ModelBounds)$"
 
 # 1: failures and negative results.
 expect 1 "diverged train" "$SATURN" train --task boom --tasks "$OUT/t.yaml" --out "$OUT/boom" -j 1

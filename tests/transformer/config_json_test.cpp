@@ -121,6 +121,38 @@ TEST(ConfigJson, RefusesBadFieldsNamingFileAndField) {
   EXPECT_TRUE(has(error_of(nlohmann::json::array()), "cfg.json: expected a JSON object"));
 }
 
+// Sizes beyond ModelBounds are refused by the reader, before any allocation, naming the file and
+// the field (n_layers: 100000 used to build a 1.6-million-tensor table for minutes first).
+TEST(ConfigJson, RefusesSizesBeyondTheSanityBounds) {
+  const nlohmann::json good = config_to_json(base());
+  auto with = [&](std::initializer_list<std::pair<const char*, nlohmann::json>> fields) {
+    auto j = good;
+    for (const auto& [key, value] : fields) j[key] = value;
+    return j;
+  };
+  EXPECT_EQ(error_of(with({{"n_layers", 100000}})),
+            "cfg.json: model.n_layers: 100000 is above the sanity bound 1024 (ModelBounds)");
+  EXPECT_EQ(error_of(with({{"d_model", 1 << 17}})),
+            "cfg.json: model.d_model: 131072 is above the sanity bound 65536 (ModelBounds)");
+  EXPECT_EQ(error_of(with({{"d_model", 8192}, {"n_heads", 8192}})),
+            "cfg.json: model.n_heads: 8192 is above the sanity bound 4096 (ModelBounds)");
+  EXPECT_EQ(error_of(with({{"d_ff", 2000000}})),
+            "cfg.json: model.d_ff: 2000000 is above the sanity bound 1048576 (ModelBounds)");
+  EXPECT_EQ(error_of(with({{"max_len", 2000000}})),
+            "cfg.json: model.max_len: 2000000 is above the sanity bound 1048576 (ModelBounds)");
+  auto no_tokens = good;
+  no_tokens.erase("tokens");
+  no_tokens["vocab"] = 2000000;
+  EXPECT_EQ(error_of(no_tokens), "cfg.json: model.vocab: 2000000 is above the sanity bound 1048576 (ModelBounds)");
+  // Each size within its bound, the product beyond the parameter bound.
+  EXPECT_EQ(error_of(with({{"n_layers", 1000}, {"d_model", 4096}, {"d_ff", 16384}})),
+            "cfg.json: model: about 2.01e+11 parameters (n_layers 1000, d_model 4096, d_ff 16384, vocab 3, max_len "
+            "256) is above the sanity bound 1e+09 (ModelBounds)");
+  // At the bounds, a small model still loads.
+  EXPECT_EQ(error_of(with({{"n_layers", ModelBounds::kMaxLayers}})), "");
+  EXPECT_EQ(error_of(with({{"max_len", ModelBounds::kMaxLen}})), "");
+}
+
 TEST(ConfigJson, ReadsTheConfigsPyTorchWrote) {
   // python/dump_test_vectors.py stores each case's config (the dict torch_reference.py saves as
   // config.json) in the safetensors metadata; the loader parses it with config_from_json, and
