@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "apps/commands.h"
@@ -53,6 +54,7 @@ struct VerifyArgs {
   std::string model, language, mode = "saturated", long_length, json_out;
   int max_length = 10, min_length = 0, long_samples = 0, threads = 0;
   std::uint64_t seed = 1;
+  std::uint64_t max_strings = kDefaultVerifyMaxStrings;
 };
 
 int run_verify(const VerifyArgs& a) {
@@ -66,12 +68,14 @@ int run_verify(const VerifyArgs& a) {
   o.mode = EvalMode::parse(a.mode);
   o.long_samples = a.long_samples;
   o.seed = a.seed;
+  o.max_strings = a.max_strings;
   if (a.long_samples > 0) {
     if (a.long_length.empty()) throw Error("verify: --long-samples needs --long-length A..B");
     const auto r = parse_length_range(a.long_length);
     o.long_min = r.lo;
     o.long_max = r.hi;
   }
+  check_verify_budget(*lang, o);  // too many strings is bad input: exit 2, before anything runs
   inputs_checked();
   const auto r = verify(weights, *lang, o);
   fmt::print("{} in {} mode against {} (every string up to length {})\n", a.model, o.mode.str(), lang->spec(), a.max_length);
@@ -190,6 +194,10 @@ void register_verify_saturate_heads(CLI::App& app, Action& action) {
     cmd->add_option("-m,--model", a.model, "model directory")->required();
     cmd->add_option("-l,--language", a.language, "language spec")->required();
     cmd->add_option("-n,--max-length", a.max_length, "every string up to this length")->check(CLI::Range(0, 40));
+    cmd->add_option("--max-strings", a.max_strings,
+                    "refuse to start (exit 2) when every string up to --max-length is more strings than this "
+                    "(default 100000000: binary strings up to length 25, about an hour at 25k strings/s)")
+        ->check(CLI::Range(std::uint64_t{1}, std::numeric_limits<std::uint64_t>::max()));
     cmd->add_option("--min-length", a.min_length, "count only strings at least this long (default 0)");
     cmd->add_option("--mode", a.mode, "softmax | temperature:C | scaled:RHO | saturated (default) | saturated:TOL | hard_left (alias hard) | hard_right");
     cmd->add_option("--long-samples", a.long_samples, "members and non-members sampled at longer lengths");

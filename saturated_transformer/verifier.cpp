@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include "core/enumerate.h"
 #include "core/error.h"
@@ -189,11 +190,23 @@ VerifyCounts verify_sampled(const Evaluator& ev, const Language& lang, const Ver
 
 }  // namespace
 
+void check_verify_budget(const Language& language, const VerifyOptions& o) {
+  const int k = language.alphabet().size();
+  if (const auto words = words_up_to(k, o.max_length); words > o.max_strings)
+    throw Error(fmt::format("verify: every string up to length {} over {} symbols is {} strings, above the budget of {} "
+                            "(raise it with --max-strings N)",
+                            o.max_length, k,
+                            words == std::numeric_limits<std::uint64_t>::max() ? std::string("more than 2^64")
+                                                                              : std::to_string(words),
+                            o.max_strings));
+}
+
 VerifyReport verify(const ModelWeights& model, const Language& language, const VerifyOptions& o) {
   check_alphabet(model.config, language.alphabet());
   if (o.max_length < 0) throw Error("verify: the maximum length must be >= 0");
   if (o.long_samples > 0 && (o.long_min > o.long_max || o.long_min < 0))
     throw Error(fmt::format("verify: impossible long-sample length range {}..{}", o.long_min, o.long_max));
+  check_verify_budget(language, o);
   const Evaluator ev(model, o.mode);
   VerifyReport r;
   const auto t0 = std::chrono::steady_clock::now();
@@ -210,6 +223,19 @@ const Counterexample* shortest_counterexample(const VerifyCounts& counts) {
   if (!counts.false_reject_examples.empty() && (!best || counts.false_reject_examples.front() < *best))
     best = &counts.false_reject_examples.front();
   return best;
+}
+
+std::uint64_t words_up_to(int alphabet_size, int max_length) {
+  constexpr auto kMax = std::numeric_limits<std::uint64_t>::max();
+  const auto k = static_cast<std::uint64_t>(alphabet_size);
+  std::uint64_t total = 1, power = 1;  // k^0
+  for (int n = 1; n <= max_length; ++n) {
+    if (k > 0 && power > kMax / k) return kMax;
+    power *= k;
+    if (total > kMax - power) return kMax;
+    total += power;
+  }
+  return total;
 }
 
 int max_length_within(int alphabet_size, std::uint64_t budget, int cap) {

@@ -18,6 +18,10 @@
 
 namespace saturn {
 
+// The default budget of exhaustively checked words: 2^26 - 1 binary words (length 25) fit, length 26
+// does not; at a typical 25,000 words/s that is about an hour.
+inline constexpr std::uint64_t kDefaultVerifyMaxStrings = 100'000'000;
+
 struct VerifyOptions {
   int max_length = 10;                   // every word of length <= max_length ...
   int min_length = 0;                    // ... and >= min_length (shorter ones are walked, not counted)
@@ -27,6 +31,7 @@ struct VerifyOptions {
   std::uint64_t seed = 1;
   int max_counterexamples = 5;           // shortest counterexamples kept of each kind
   bool use_trie = true;                  // causal models: share prefix computation
+  std::uint64_t max_strings = kDefaultVerifyMaxStrings;  // refuse, before starting, above this many words
 };
 
 struct Counterexample {
@@ -53,6 +58,10 @@ struct VerifyReport {
   bool exact() const { return exhaustive.errors() == 0 && sampled.errors() == 0; }
 };
 
+// The number of words of length 0..max_length over `alphabet_size` symbols (1 + k + ... + k^n),
+// saturating at UINT64_MAX.
+std::uint64_t words_up_to(int alphabet_size, int max_length);
+
 // The longest length n <= cap such that every word of length <= n over `alphabet_size` symbols
 // (1 + k + ... + k^n of them) fits in `budget` words.
 int max_length_within(int alphabet_size, std::uint64_t budget, int cap);
@@ -60,7 +69,12 @@ int max_length_within(int alphabet_size, std::uint64_t budget, int cap);
 // The shortest counterexample of either kind (false accept or false reject), if any.
 const Counterexample* shortest_counterexample(const VerifyCounts& counts);
 
-// Throws saturn::Error when the model's tokens do not start with the language's alphabet.
+// Throws saturn::Error when words_up_to(|alphabet|, max_length) exceeds options.max_strings. verify
+// calls it first; a caller that tells input errors from run failures calls it before starting.
+void check_verify_budget(const Language& language, const VerifyOptions& options);
+
+// Throws saturn::Error when the model's tokens do not start with the language's alphabet, and,
+// before evaluating anything, when the words exceed the budget (check_verify_budget).
 VerifyReport verify(const ModelWeights& model, const Language& language, const VerifyOptions& options);
 
 }  // namespace saturn

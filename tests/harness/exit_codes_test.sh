@@ -150,6 +150,11 @@ mkdir -p "$OUT/huge" && cp "$SRC/saturated_transformer/constructions/anbn/model.
 sed 's/"n_layers": [0-9]*/"n_layers": 100000/' "$SRC/saturated_transformer/constructions/anbn/config.json" > "$OUT/huge/config.json"
 expect 2 "eval: config.json with n_layers 100000" "$SATURN" eval --model "$OUT/huge" -i "$OUT/strings.txt"
 one_line "model sanity bound" "huge/config.json: model.n_layers: 100000 is above the sanity bound 1024 (ModelBounds)$"
+expect 2 "verify: 2^41 strings, refused before starting" "$SATURN" verify --model "$MAJ" --language majority --max-length 40
+one_line "verify budget" "^error: verify: every string up to length 40 over 2 symbols is 2199023255551 strings, above the budget of 100000000 (raise it with --max-strings N)$"
+expect 2 "verify: 127 strings above --max-strings 126" "$SATURN" verify --model "$MAJ" --language majority --max-length 6 --max-strings 126
+expect 0 "verify: 127 strings within --max-strings 127" "$SATURN" verify --model "$MAJ" --language majority --max-length 6 --max-strings 127
+"$SATURN" verify --help | grep -q -- "--max-strings" || { echo "FAIL: verify --help does not document --max-strings"; fail=1; }
 
 # 1: failures and negative results.
 expect 1 "diverged train" "$SATURN" train --task boom --tasks "$OUT/t.yaml" --out "$OUT/boom" -j 1

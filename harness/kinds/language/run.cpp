@@ -194,6 +194,7 @@ class LanguageKind final : public TaskKind {
         vo.max_length = max_length;
         vo.min_length = std::min(t_.train.lengths.lo, max_length);
         vo.mode = EvalMode::parse(mode);
+        vo.max_strings = a.verify_budget;  // max_length_within kept every word up to max_length within it
         const auto r = verify(weights, *lang, vo);
         const auto* ce = shortest_counterexample(r.exhaustive);
         vj[mode] = {{"max_length", max_length}, {"checked", r.exhaustive.checked},
