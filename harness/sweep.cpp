@@ -41,6 +41,10 @@ std::vector<SweepAxis> parse_sweep_axes(Validator& v, const YAML::Node& sweep, c
     return axes;
   }
   for (const auto& kv : sweep) {
+    if (!kv.first.IsScalar()) {
+      v.problem(kv.first, field, "a sweep key must be a dotted config key such as optimizer.lr");
+      continue;
+    }
     SweepAxis axis{kv.first.as<std::string>(), {}};
     const std::string f = field + "." + axis.key;
     if (axis.key == "sweep" || axis.key == "kind" || axis.key.empty() || axis.key.front() == '.' || axis.key.back() == '.') {
@@ -71,6 +75,21 @@ std::vector<SweepAxis> parse_sweep(Validator& v, const YAML::Node* sweep, const 
     SweepAxis axis{"seed", {}};
     for (int s = 1; s <= seeds; ++s) axis.values.emplace_back(std::to_string(s), YAML::Node(s));
     axes.push_back(std::move(axis));
+  }
+  // The number of runs, checked before any point is built (a sweep of 10^6 points would otherwise
+  // build 10^6 parsed tasks before the first run).
+  std::size_t runs = 1;
+  for (const auto& a : axes) {
+    runs = a.values.size() > kMaxSweepRuns / runs ? kMaxSweepRuns + 1 : runs * a.values.size();
+    if (runs > kMaxSweepRuns) break;
+  }
+  if (runs > kMaxSweepRuns) {
+    std::string sizes;
+    for (const auto& a : axes) sizes += (sizes.empty() ? "" : " x ") + std::to_string(a.values.size());
+    v.problem(sweep ? *sweep : YAML::Node(), field,
+              "expands to more than " + std::to_string(kMaxSweepRuns) + " runs (" + sizes +
+                  "); split the task into smaller sweeps");
+    axes.clear();
   }
   return axes;
 }

@@ -6,6 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +25,10 @@ struct SweepAxis {
   std::string key;
   std::vector<std::pair<std::string, YAML::Node>> values;
 };
+
+// The most runs one task's sweep (with --seeds) may expand to; more is refused as bad input
+// naming the axes' sizes.
+inline constexpr std::size_t kMaxSweepRuns = 100000;
 
 // The axes of a task's `sweep:` node (null: the task has none; problems reported through the
 // Validator), then with `seeds` > 0 the axis `seed` over 1..seeds in place of any `seed` axis.

@@ -8,7 +8,9 @@
 
 #include "core/error.h"
 #include "harness/suite_runner.h"
+#include "harness/sweep.h"
 #include "harness/task_file.h"
+#include "tests/harness/task_file_problems.h"
 
 namespace saturn {
 namespace {
@@ -85,6 +87,32 @@ TEST(Sweep, BadValueIsLocatedOnce) {
     ASSERT_EQ(e.problems().size(), 1u);
     EXPECT_EQ(std::string(e.problems()[0].what()), "t.yaml:12:29: field 'tasks.a.optimizer.lr': must be positive");
   }
+}
+
+// A sweep's size is checked before any point is built: 10 x 10 x 10 x 10 x 10 x 10 = 10^6 runs are
+// refused at once, naming the axes' sizes, while a sweep of 100 runs is expanded as usual.
+TEST(Sweep, MoreRunsThanTheBudgetAreRefusedBeforeExpanding) {
+  auto axis = [](const std::string& key) {
+    std::string list = "      " + key + ": [";
+    for (int i = 1; i <= 10; ++i) list += (i > 1 ? ", " : "") + std::to_string(i);
+    return list + "]\n";
+  };
+  std::string sweep = "    sweep:\n";
+  for (const char* k : {"training.steps", "training.batch_size", "model.d_ff", "seed", "training.log_every"}) sweep += axis(k);
+  const std::string head = "tasks:\n  a:\n    language: anbn\n    train: {lengths: 2..10, size: 5}\n";
+  EXPECT_EQ(kMaxSweepRuns, 100000u);
+  EXPECT_EQ(problems_of(head + "    sweep:\n" + axis("training.steps") + axis("seed")), "");  // 100 runs
+  const std::string too_many = problems_of(head + sweep + axis("training.eval_every"));
+  EXPECT_EQ(too_many,
+            "t.yaml:6:7: field 'tasks.a.sweep': expands to more than 100000 runs (10 x 10 x 10 x 10 x 10 x 10); "
+            "split the task into smaller sweeps\n");
+}
+
+TEST(Sweep, ANonScalarKeyIsRefused) {
+  EXPECT_NE(first_problem("tasks:\n  a:\n    language: anbn\n    train: {lengths: 2..10, size: 5}\n"
+                          "    sweep: {[a, b]: [1, 2]}\n")
+                .find("a sweep key must be a dotted config key"),
+            std::string::npos);
 }
 
 TEST(Sweep, SetAppliesToTheSuiteOnly) {
