@@ -1,5 +1,38 @@
 # One helper per target kind (library, test, benchmark).
 
+# Sanitizers for every target of ours (docs/testing.md): -DSATURN_SANITIZE=address,undefined or
+# thread. Errors halt the program (-fno-sanitize-recover=all); frame pointers and line tables give
+# readable reports. Our libraries are static, so the flags reach every test, fuzz target and tool.
+set(SATURN_SANITIZE "" CACHE STRING "Sanitizers for our targets: address,undefined | thread | (empty: none)")
+# Fuzz targets (tests/fuzz): with -DSATURN_FUZZ=ON (clang only) they link libFuzzer and every target
+# of ours gets its coverage instrumentation; without it they are plain programs that replay their
+# seed and regression corpora (ctest fuzz_replay.*).
+option(SATURN_FUZZ "Build the tests/fuzz targets with libFuzzer (clang)" OFF)
+if(SATURN_SANITIZE)
+  string(REPLACE "," ";" saturn_sanitizers "${SATURN_SANITIZE}")
+  foreach(s ${saturn_sanitizers})
+    if(NOT s MATCHES "^(address|undefined|thread)$")
+      message(FATAL_ERROR "SATURN_SANITIZE: unknown sanitizer '${s}' (address, undefined or thread)")
+    endif()
+  endforeach()
+  if("thread" IN_LIST saturn_sanitizers AND ("address" IN_LIST saturn_sanitizers))
+    message(FATAL_ERROR "SATURN_SANITIZE: thread cannot be combined with address")
+  endif()
+  add_compile_options(-fsanitize=${SATURN_SANITIZE} -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=${SATURN_SANITIZE})
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    add_compile_options(-gline-tables-only)
+  else()
+    add_compile_options(-g1)
+  endif()
+endif()
+if(SATURN_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "SATURN_FUZZ needs clang (libFuzzer): -DCMAKE_CXX_COMPILER=clang++-14")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
 # Warnings as errors for our own code only.
 function(saturn_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Werror)
