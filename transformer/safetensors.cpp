@@ -95,7 +95,8 @@ SafetensorsFile read_safetensors(const std::filesystem::path& path) {
         if (v.is_string()) out.metadata[k] = v.get<std::string>();
       continue;
     }
-    auto bad = [&](const std::string& why) { fail(fmt::format("tensor '{}': {}", name, why)); };
+    const std::string& tensor = name;  // a lambda cannot capture a structured binding before clang 16
+    auto bad = [&](const std::string& why) { fail(fmt::format("tensor '{}': {}", tensor, why)); };
     if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") || !entry.contains("data_offsets"))
       bad("needs dtype, shape and data_offsets");
     TensorData t;
