@@ -20,6 +20,12 @@ namespace {
   throw InputError(file, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, field, why);
 }
 
+// A mapping's key as a string; a key that is not a scalar ("? [a, b]: ...") is refused.
+std::string key_of(const std::string& file, const YAML::Node& key, const std::string& within) {
+  if (!key.IsScalar()) fail(file, key, within, "expected a name as the key, not a list or a mapping");
+  return key.Scalar();
+}
+
 DfaSpec load_dfa_yaml(const std::string& file) {
   YAML::Node root;
   try {
@@ -31,7 +37,7 @@ DfaSpec load_dfa_yaml(const std::string& file) {
   }
   if (!root.IsMap()) fail(file, root, "", "expected a mapping with alphabet, start, accepting, transitions");
   for (const auto& kv : root) {
-    const auto key = kv.first.as<std::string>();
+    const auto key = key_of(file, kv.first, "");
     if (key != "alphabet" && key != "start" && key != "accepting" && key != "transitions")
       fail(file, kv.first, key, "unknown key (expected alphabet, start, accepting, transitions)");
   }
@@ -52,15 +58,15 @@ DfaSpec load_dfa_yaml(const std::string& file) {
   };
   const auto& tr = root["transitions"];
   if (!tr.IsMap()) fail(file, tr, "transitions", "expected a mapping from states to {symbol: state}");
-  for (const auto& kv : tr) id(kv.first.as<std::string>());
+  for (const auto& kv : tr) id(key_of(file, kv.first, "transitions"));
   if (!root["start"].IsScalar()) fail(file, root["start"], "start", "expected a state name");
   d.start = id(root["start"].Scalar());
   std::set<std::pair<int, char>> seen;  // a DFA has one transition per (state, symbol)
   for (const auto& kv : tr) {
-    const auto from = kv.first.as<std::string>();
+    const auto from = key_of(file, kv.first, "transitions");
     if (!kv.second.IsMap()) fail(file, kv.second, "transitions." + from, "expected a mapping {symbol: state}");
     for (const auto& e : kv.second) {
-      const auto sym = e.first.as<std::string>();
+      const auto sym = key_of(file, e.first, "transitions." + from);
       const std::string field = "transitions." + from + "." + sym;
       if (sym.size() != 1 || d.alphabet.find(sym[0]) == std::string::npos)
         fail(file, e.first, field, fmt::format("'{}' is not a symbol of the alphabet \"{}\"", sym, d.alphabet));
