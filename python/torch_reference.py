@@ -4,7 +4,9 @@ The same architecture with the same parameter names, so weights move both ways:
   embed.weight [V,d]; pos.weight [max_len,d] (learned); layers.{i}.attn.{q,k,v,o}.{weight,bias};
   layers.{i}.ln1/ln2.{weight,bias}; layers.{i}.ffn.fc1/fc2.{weight,bias}; ln_f.{weight,bias};
   head.{weight,bias}.
-Every string is prepended with BOS and processed on its own (no padding). Attention modes (the
+Every string is prepended with BOS. `forward(ids, mask, mode)` evaluates a padded batch (ids (B, T),
+mask (B, T) True on real positions, padding after each string's end: padded keys are masked out of
+every attention row); `outputs(tokens, mode)` is one string (a batch of one). Attention modes (the
 same as saturated_transformer/eval_mode.h; anything else raises ValueError):
   softmax; temperature:C (softmax of C x scores); scaled:RHO (every parameter x RHO, in softmax);
   saturated (uniform over the scores tying the maximum, relative tolerance 1e-9);
@@ -31,7 +33,7 @@ NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|-?(inf|infinity|nan)", 
 
 def places(cfg):
     """(ln1, ln2, ln_f, ln_on_qk, ln_on_v) for a config's layer_norm setting."""
-    ln = cfg["layer_norm"]
+    ln = cfg.get("layer_norm", "pre")
     if ln == "post":
         return True, True, False, False, False
     if ln == "none":
@@ -127,28 +129,30 @@ class SaturnModel(nn.Module):
         d = cfg["d_model"]
         self.embed = nn.Embedding(cfg["vocab"], d)
         if cfg.get("positional", "learned") == "learned":
-            self.pos = nn.Embedding(cfg["max_len"], d)
+            self.pos = nn.Embedding(cfg.get("max_len", 256), d)
         self.layers = nn.ModuleList([Layer(cfg) for _ in range(cfg["n_layers"])])
         _, _, lnf, _, _ = places(cfg)
         if lnf:
             self.ln_f = nn.LayerNorm(d, eps=cfg.get("ln_eps", 1e-5))
-        self.head = nn.Linear(d, cfg["n_outputs"])
+        self.head = nn.Linear(d, cfg.get("n_outputs", 1))
 
-    def _attention(self, layer, q_in, k_in, v_in, mode):
+    def _attention(self, layer, q_in, k_in, v_in, mode, key_mask):
+        """Attention of a padded batch: inputs (B, T, d); key_mask (B, T) True on real positions."""
         cfg = self.cfg
-        T, d = q_in.shape
+        B, T, d = q_in.shape
         H = cfg["n_heads"]
         D = d // H
-        q = layer.attn.q(q_in).view(T, H, D).transpose(0, 1)
-        k = layer.attn.k(k_in).view(T, H, D).transpose(0, 1)
-        v = layer.attn.v(v_in).view(T, H, D).transpose(0, 1)
-        scores = q @ k.transpose(-1, -2) / math.sqrt(D)
+        q = layer.attn.q(q_in).view(B, T, H, D).transpose(1, 2)  # (B, H, T, D)
+        k = layer.attn.k(k_in).view(B, T, H, D).transpose(1, 2)
+        v = layer.attn.v(v_in).view(B, T, H, D).transpose(1, 2)
+        scores = q @ k.transpose(-1, -2) / math.sqrt(D)  # (B, H, T, T) [query][key]
+        masked = ~key_mask[:, None, None, :]
         if cfg.get("causal", False):
-            mask = torch.ones(T, T, dtype=torch.bool).triu(1)
-            scores = scores.masked_fill(mask, float("-inf"))
+            masked = masked | torch.ones(T, T, dtype=torch.bool).triu(1)
+        scores = scores.masked_fill(masked, float("-inf"))
         w = attention_weights(scores, mode)
-        out = (w @ v).transpose(0, 1).reshape(T, d)
-        return layer.attn.o(out)
+        out = (w @ v).transpose(1, 2).reshape(B, T, d)
+        return layer.attn.o(out), w
 
     def _ffn(self, layer, x):
         h = layer.ffn.fc1(x)
@@ -164,45 +168,71 @@ class SaturnModel(nn.Module):
                 p.mul_(rho)
         return model
 
-    def states(self, tokens, mode="softmax"):
-        """Final states (T, d) of one string given as token ids (BOS included)."""
+    def batch_states(self, ids, mask=None, mode="softmax", attention=None):
+        """Final states (B, T, d) of a padded batch: ids (B, T) token ids with BOS first, mask (B, T)
+        True on each string's positions (padding after its end; None: no padding). Padded rows
+        are computed but meaningless. `attention`, a list, receives each layer's weights
+        (B, H, T, T) [query][key]."""
         kind, value = parse_mode(mode)
         if kind == "scaled":
-            return self.scaled(value).states(tokens)
+            return self.scaled(value).batch_states(ids, mask, attention=attention)
         cfg = self.cfg
-        T = len(tokens)
-        x = self.embed(torch.tensor(tokens))
+        ids = torch.as_tensor(ids)
+        B, T = ids.shape
+        mask = torch.ones(B, T, dtype=torch.bool) if mask is None else torch.as_tensor(mask, dtype=torch.bool)
+        x = self.embed(ids)
         kind = cfg.get("positional", "learned")
         if kind == "learned":
             x = x + self.pos.weight[:T]
         elif kind == "sinusoidal":
-            x = x + sinusoid(cfg["max_len"], cfg["d_model"], x.dtype)[:T]
+            x = x + sinusoid(cfg.get("max_len", 256), cfg["d_model"], x.dtype)[:T]
         ln1, ln2, lnf, qk, vv = places(cfg)
         for layer in self.layers:
-            if cfg["layer_norm"] == "post":
-                x = layer.ln1(x + self._attention(layer, x, x, x, mode))
+            if cfg.get("layer_norm", "pre") == "post":
+                a, w = self._attention(layer, x, x, x, mode, mask)
+                x = layer.ln1(x + a)
                 x = layer.ln2(x + self._ffn(layer, x))
-                continue
-            a = layer.ln1(x) if ln1 else x
-            x = x + self._attention(layer, a if qk else x, a if qk else x, a if vv else x, mode)
-            x = x + self._ffn(layer, layer.ln2(x) if ln2 else x)
+            else:
+                n = layer.ln1(x) if ln1 else x
+                a, w = self._attention(layer, n if qk else x, n if qk else x, n if vv else x, mode, mask)
+                x = x + a
+                x = x + self._ffn(layer, layer.ln2(x) if ln2 else x)
+            if attention is not None:
+                attention.append(w)
         if lnf:
             x = self.ln_f(x)
         return x
 
-    def outputs(self, tokens, mode="softmax"):
-        """classify: the logit (scalar); other heads: logits (T, n_outputs)."""
+    def forward(self, ids, mask=None, mode="softmax", attention=None):
+        """Outputs of a padded batch (see batch_states): classify: the readout logits (B);
+        other heads: logits (B, T, n_outputs), zero on padding. Every mode of parse_mode."""
         kind, value = parse_mode(mode)
         if kind == "scaled":
-            return self.scaled(value).outputs(tokens)
+            return self.scaled(value).forward(ids, mask, attention=attention)
         cfg = self.cfg
-        z = self.states(tokens, mode)
+        ids = torch.as_tensor(ids)
+        mask = torch.ones(ids.shape, dtype=torch.bool) if mask is None else torch.as_tensor(mask, dtype=torch.bool)
+        z = self.batch_states(ids, mask, mode, attention)
         alpha = cfg.get("readout_scale", 1.0)
         if cfg.get("head", "classify") == "classify":
             r = cfg.get("readout", "bos")
-            h = z[0] if r == "bos" else z[-1] if r == "last" else z.mean(dim=0)
-            return alpha * self.head(h)[0]
-        return alpha * self.head(z)
+            if r == "bos":
+                h = z[:, 0]
+            elif r == "last":
+                h = z[torch.arange(z.shape[0]), mask.sum(dim=1) - 1]
+            else:
+                m = mask.to(z.dtype)[:, :, None]
+                h = (z * m).sum(dim=1) / m.sum(dim=1)
+            return alpha * self.head(h)[:, 0]
+        return alpha * self.head(z) * mask.to(z.dtype)[:, :, None]
+
+    def states(self, tokens, mode="softmax"):
+        """Final states (T, d) of one string given as token ids (BOS included)."""
+        return self.batch_states(torch.tensor([tokens]), None, mode)[0]
+
+    def outputs(self, tokens, mode="softmax"):
+        """classify: the logit (scalar); other heads: logits (T, n_outputs)."""
+        return self.forward(torch.tensor([tokens]), None, mode)[0]
 
     def loss(self, batch):
         """Mean over strings of each string's loss (see docs/model.md)."""
