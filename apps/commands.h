@@ -47,5 +47,6 @@ void register_train(CLI::App& app, Action& action);
 void register_eval(CLI::App& app, Action& action);
 void register_verify_saturate_heads(CLI::App& app, Action& action);  // verify, saturate, heads, constructions
 void register_capacity(CLI::App& app, Action& action);
+void register_compile(CLI::App& app, Action& action);  // compile (saturated programs)
 
 }  // namespace saturn::cli

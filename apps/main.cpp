@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   register_eval(app, action);
   register_verify_saturate_heads(app, action);
   register_capacity(app, action);
+  register_compile(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
