@@ -81,6 +81,7 @@ class Evaluator {
   double readout_logit(const State& s) const;
 
  private:
+  friend class TrieBatch;  // the verifier's batched trie walk (trie_batch.h) reads the weights, layer_norm
   struct Layer {
     RowMatrix wq, wk, wv, wo, w1, w2;  // [out, in]
     Eigen::RowVectorXd bq, bk, bv, bo, b1, b2;

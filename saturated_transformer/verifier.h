@@ -3,24 +3,34 @@
 // Every word over the model's alphabet of length 0..max_length is evaluated (streamed, in
 // parallel, in bounded memory) and compared with the language's membership oracle under the
 // acceptance rule of evaluator.h; then K sampled members and K sampled non-members at longer
-// lengths. For causal models the words are walked in trie order with cached per-layer keys and
-// values, so the cost grows with the number of trie nodes, not with the sum of the lengths.
+// lengths. For causal classifiers the words are walked in trie order with cached per-layer keys and
+// values, so the cost grows with the number of trie nodes, not with the sum of the lengths; the
+// nodes are evaluated in slices of siblings (trie_batch.h), so each layer's work is matrix-matrix.
 // Results (counts, the shortest counterexamples) do not depend on the thread count.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "languages/language.h"
 #include "saturated_transformer/eval_mode.h"
 #include "saturated_transformer/model_weights.h"
+#include "saturated_transformer/trie_batch.h"
 
 namespace saturn {
 
 // The default budget of exhaustively checked words: 2^26 - 1 binary words (length 25) fit, length 26
 // does not; at a typical 25,000 words/s that is about an hour.
 inline constexpr std::uint64_t kDefaultVerifyMaxStrings = 100'000'000;
+
+// Where an exhaustive verification stands (VerifyOptions::on_progress).
+struct VerifyProgress {
+  std::uint64_t done = 0, total = 0;  // words evaluated so far / in all (trie walk: every prefix)
+  double seconds = 0;                 // since the exhaustive part started
+  double eta_seconds = 0;             // remaining, at the rate so far
+};
 
 struct VerifyOptions {
   int max_length = 10;                   // every word of length <= max_length ...
@@ -31,7 +41,12 @@ struct VerifyOptions {
   std::uint64_t seed = 1;
   int max_counterexamples = 5;           // shortest counterexamples kept of each kind
   bool use_trie = true;                  // causal models: share prefix computation
+  int trie_rows = kDefaultTrieRows;      // trie nodes evaluated together (0: one at a time, Evaluator::push)
   std::uint64_t max_strings = kDefaultVerifyMaxStrings;  // refuse, before starting, above this many words
+  // Called from worker threads (one call at a time) at most every progress_seconds during the
+  // exhaustive part; empty: no reports.
+  std::function<void(const VerifyProgress&)> on_progress;
+  double progress_seconds = 1.0;
 };
 
 struct Counterexample {
@@ -76,5 +91,19 @@ void check_verify_budget(const Language& language, const VerifyOptions& options)
 // Throws saturn::Error when the model's tokens do not start with the language's alphabet, and,
 // before evaluating anything, when the words exceed the budget (check_verify_budget).
 VerifyReport verify(const ModelWeights& model, const Language& language, const VerifyOptions& options);
+
+// What verify's exhaustive part will cost, measured before starting it.
+struct VerifyEstimate {
+  std::uint64_t strings = 0;    // words counted (lengths min_length..max_length): the report's `checked`
+  std::uint64_t evaluated = 0;  // words evaluated: every prefix up to max_length (trie walk) or `strings`
+  bool trie = false;            // the trie walk (causal classifier) or one evaluation per word
+  int threads = 1;              // worker threads the estimate assumes
+  double seconds = 0;           // estimated wall time of the exhaustive part (the long samples not included)
+  double sample_seconds = 0;    // time spent measuring
+};
+// Times a small part of the work on this thread (a subtree of at most about 4096 trie nodes, or a
+// few words of the longest length) and scales it by the number of words and threads. Checks the
+// alphabet and the budget as verify does (throws saturn::Error).
+VerifyEstimate estimate_verify(const ModelWeights& model, const Language& language, const VerifyOptions& options);
 
 }  // namespace saturn
