@@ -6,6 +6,7 @@
 #include <Eigen/Dense>
 
 #include "core/parallel.h"
+#include "process_cpu.h"
 #include "train_configs.h"
 #include "transformer/optimizer.h"
 
@@ -34,6 +35,7 @@ void BM_TrainStep(benchmark::State& state) {
   }
   double flops = 0;
   std::size_t k = 0;
+  const double c0 = bench::process_cpu_seconds();
   for (auto _ : state) {
     const Batch& b = batches[k++ % batches.size()];
     forward(m, b, ws, {}, ForwardScope::loss);  // what train() runs
@@ -42,6 +44,7 @@ void BM_TrainStep(benchmark::State& state) {
     opt.step(m.params.data(), grads.data(), 1.0);
     flops += bench::train_flops(c, b);
   }
+  state.counters["cpu_s_per_step"] = (bench::process_cpu_seconds() - c0) / static_cast<double>(state.iterations());
   state.SetItemsProcessed(state.iterations() * t.batch);
   state.counters["GFLOPs"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsRate);
 }

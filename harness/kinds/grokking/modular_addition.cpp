@@ -9,6 +9,18 @@
 
 namespace saturn {
 
+Batch modular_addition_batch(const ModelConfig& c, int modulus, bool bos, const std::vector<std::pair<int, int>>& pairs) {
+  Batch b;
+  b.offsets.push_back(0);
+  for (const auto& [x, y] : pairs) {
+    if (bos) b.tokens.push_back(c.bos_id), b.next_tokens.push_back(-1);
+    b.tokens.insert(b.tokens.end(), {x, y, modulus});
+    b.next_tokens.insert(b.next_tokens.end(), {-1, -1, (x + y) % modulus});
+    b.offsets.push_back(static_cast<int>(b.tokens.size()));
+  }
+  return b;
+}
+
 ModularSplit modular_addition_split(int modulus, double train_fraction, std::uint64_t seed) {
   if (modulus < 2) throw Error(fmt::format("modular addition: modulus {} must be at least 2", modulus));
   if (!(train_fraction > 0 && train_fraction < 1))

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "transformer/batch.h"
+
 namespace saturn {
 
 // Every pair (a, b) in [0, P)^2, in a random order drawn from `seed`; the first n_train pairs
@@ -20,6 +22,10 @@ struct ModularSplit {
   std::vector<std::pair<int, int>> train, test;
 };
 ModularSplit modular_addition_split(int modulus, double train_fraction, std::uint64_t seed);
+
+// The strings [<bos>] a b = of `pairs` with only the last position counted: next token
+// (a + b) mod P there, -1 (ignored) elsewhere; the lm batch of the grokking kind. O(pairs).
+Batch modular_addition_batch(const ModelConfig& c, int modulus, bool bos, const std::vector<std::pair<int, int>>& pairs);
 
 // Compressibility of features F (N x d), after the authors' compressibility_stats: X = F^T F (d x d),
 // lambda = the eigenvalues of X (its singular values: X is positive semi-definite; rounding

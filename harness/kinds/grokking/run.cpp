@@ -21,19 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The strings [<bos>] a b = with only the last position counted: target (a + b) mod P.
-Batch make_batch(const ModelConfig& c, int modulus, bool bos, const std::vector<std::pair<int, int>>& pairs) {
-  Batch b;
-  b.offsets.push_back(0);
-  for (const auto& [x, y] : pairs) {
-    if (bos) b.tokens.push_back(c.bos_id), b.next_tokens.push_back(-1);
-    b.tokens.insert(b.tokens.end(), {x, y, modulus});
-    b.next_tokens.insert(b.next_tokens.end(), {-1, -1, (x + y) % modulus});
-    b.offsets.push_back(static_cast<int>(b.tokens.size()));
-  }
-  return b;
-}
-
 class FullBatch final : public DataSource {
  public:
   explicit FullBatch(const Batch& b) : b_(b) {}
@@ -146,8 +133,8 @@ class GrokkingKind final : public TaskKind {
     ThreadLimit limit(ctx.threads);
     const ModelConfig config = grokking_config(s_);
     const auto split = modular_addition_split(s_.modulus, s_.train_fraction, s_.seed);
-    const Batch train_batch = make_batch(config, s_.modulus, s_.bos, split.train);
-    const Batch test_batch = make_batch(config, s_.modulus, s_.bos, split.test);
+    const Batch train_batch = modular_addition_batch(config, s_.modulus, s_.bos, split.train);
+    const Batch test_batch = modular_addition_batch(config, s_.modulus, s_.bos, split.test);
     const std::uint64_t init_seed = s_.training.seed_set ? s_.training.seed : s_.seed;
     Model<float> model(config);
     model.init(init_seed);
