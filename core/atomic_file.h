@@ -7,7 +7,10 @@
 
 namespace saturn {
 
-// Atomically replaces `path` with `contents`. Throws saturn::Error on failure (target untouched).
+// Atomically replaces `path` with `contents` (through "<path>.tmp.<pid>", fsync'd, then renamed;
+// temporaries that killed writers of `path` left are removed first). Throws saturn::Error on
+// failure, e.g. a full or read-only file system: one line naming `path` and the reason; the
+// target is untouched and the temporary removed.
 void write_file_atomic(const std::filesystem::path& path, std::string_view contents);
 
 }  // namespace saturn

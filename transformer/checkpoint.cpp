@@ -9,6 +9,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/fault_point.h"
 #include "transformer/model_dir.h"
 #include "transformer/safetensors.h"
 
@@ -61,11 +62,22 @@ void save_checkpoint(const fs::path& dir, const Model<S>& model, const Optimizer
   if (std::isfinite(state.last_loss)) j["last_loss"] = state.last_loss;
   if (std::isfinite(state.last_accuracy)) j["last_accuracy"] = state.last_accuracy;
   j["optimizer"] = {{"kind", kind_name(opt.options().kind)}, {"steps", opt.steps()}};
+  if (state.window_strings > 0)
+    j["metrics_window"] = {{"loss_sum", state.window_loss_sum}, {"correct", state.window_correct},
+                           {"strings", state.window_strings}};
   write_file_atomic(tmp / "state.json", j.dump(2) + "\n");
-  // Swap in: a complete checkpoint exists at dir or old at every moment.
-  fs::remove_all(old);
-  if (fs::exists(dir)) fs::rename(dir, old);
+  kill_point("checkpoint.written");
+  // Swap in: a complete checkpoint exists at dir or old at every moment. dir, when it exists, is
+  // complete (it is only ever made by renaming a complete tmp). When it does not, old may hold the
+  // only checkpoint (a run killed between the two renames below, then resumed from old): old is
+  // then kept until the new one is in place.
+  if (fs::exists(dir)) {
+    fs::remove_all(old);
+    fs::rename(dir, old);
+  }
+  kill_point("checkpoint.moved_old");
   fs::rename(tmp, dir);
+  kill_point("checkpoint.swapped");
   fs::remove_all(old);
 }
 
@@ -98,10 +110,16 @@ CheckpointState load_checkpoint(const fs::path& dir, Model<S>& model, Optimizer<
     if (j.contains("last_accuracy")) state.last_accuracy = j.at("last_accuracy").get<double>();
     kind = j.at("optimizer").at("kind").get<std::string>();
     opt_steps = j.at("optimizer").at("steps").get<std::int64_t>();
+    if (j.contains("metrics_window")) {
+      const auto& w = j.at("metrics_window");
+      state.window_loss_sum = w.at("loss_sum").get<double>();
+      state.window_correct = w.at("correct").get<std::int64_t>();
+      state.window_strings = w.at("strings").get<std::int64_t>();
+    }
   } catch (const nlohmann::json::exception& e) {
     throw Error(fmt::format("{}: missing or malformed field ({})", state_path.string(), e.what()));
   }
-  if (state.step < 0 || state.data_cursor < 0 || opt_steps < 0)
+  if (state.step < 0 || state.data_cursor < 0 || opt_steps < 0 || state.window_correct < 0 || state.window_strings < 0)
     throw Error(fmt::format("{}: negative step or cursor", state_path.string()));
   if (kind != kind_name(opt.options().kind))
     throw Error(fmt::format("{}: the checkpoint's optimizer is {}, this run uses {}", state_path.string(), kind,

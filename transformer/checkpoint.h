@@ -12,7 +12,8 @@
 // Writing is atomic: the new checkpoint is written to "<dir>.tmp", the old one renamed to
 // "<dir>.old", the new one renamed into place, then the old one removed. A crash at any point
 // leaves a complete checkpoint at <dir> or (between the two renames) at <dir>.old, which
-// find_checkpoint returns. Loading refuses, with one line naming the file, a checkpoint whose
+// find_checkpoint returns; a run resumed from <dir>.old keeps it until its next checkpoint is in
+// place (tests/faults/kill_resume_test.sh kills at each of these steps). Loading refuses, with one line naming the file, a checkpoint whose
 // config differs from the model's, whose optimizer kind differs, or whose files are corrupt.
 #pragma once
 
@@ -33,6 +34,10 @@ struct CheckpointState {
   // Loss and accuracy of the last step's batch (TrainSummary::final_*), so that a run resumed
   // from its final checkpoint reports what an uninterrupted one does. NaN before the first step.
   double last_loss = std::nan(""), last_accuracy = std::nan("");
+  // The steps since the last metrics line (MetricsWindow's sums), so that the first line a resumed
+  // run logs averages the same steps as an uninterrupted run's. Zero in older checkpoints.
+  double window_loss_sum = 0;
+  std::int64_t window_correct = 0, window_strings = 0;
 };
 
 // Cost: one pass over parameters and optimizer state; files written atomically as above.

@@ -54,6 +54,17 @@ class MetricsWindow {
   double loss() const { return strings_ ? loss_ / static_cast<double>(strings_) : 0.0; }
   double accuracy() const { return strings_ ? static_cast<double>(correct_) / static_cast<double>(strings_) : 0.0; }
   void reset() { *this = MetricsWindow(); }
+  // The sums behind loss() and accuracy(), so that a checkpoint can carry a window across a resume.
+  double loss_sum() const { return loss_; }
+  long correct() const { return correct_; }
+  long strings() const { return strings_; }
+  static MetricsWindow from_sums(double loss_sum, long correct, long strings) {
+    MetricsWindow w;
+    w.loss_ = loss_sum;
+    w.correct_ = correct;
+    w.strings_ = strings;
+    return w;
+  }
 
  private:
   double loss_ = 0;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <optional>
 
+#include "core/fault_point.h"
 #include "core/parallel.h"
 #include "transformer/model_dir.h"
 
@@ -40,9 +41,11 @@ TrainSummary train(Model<float>& model, const DataSource& data, const std::vecto
   Workspace<float> ws;
   std::vector<float> grads(model.params.size(), 0.0f);  // (P) same layout as the parameters
   std::int64_t start = 0;
+  bool resumed = false;  // from a checkpoint
   const bool writing = !o.out_dir.empty();
   const fs::path ckpt = o.out_dir / "checkpoint";
   std::optional<MetricsLog> log;
+  MetricsWindow resumed_window;
   if (writing) {
     fs::create_directories(o.out_dir);
     const auto found = o.resume ? find_checkpoint(ckpt) : std::nullopt;
@@ -54,8 +57,10 @@ TrainSummary train(Model<float>& model, const DataSource& data, const std::vecto
       if (state.data_cursor != state.step)
         throw Error(fmt::format("{}: data cursor {} differs from step {}", found->string(), state.data_cursor, state.step));
       start = state.step;
+      resumed = true;
       if (std::isfinite(state.last_loss)) summary.final_loss = state.last_loss;  // absent in older checkpoints
       if (std::isfinite(state.last_accuracy)) summary.final_accuracy = state.last_accuracy;
+      resumed_window = MetricsWindow::from_sums(state.window_loss_sum, state.window_correct, state.window_strings);
     }
     log.emplace(o.out_dir / "metrics.jsonl", found ? start : -1);
   }
@@ -63,7 +68,7 @@ TrainSummary train(Model<float>& model, const DataSource& data, const std::vecto
   Batch batch;
   const auto t0 = Clock::now();
   long examples = 0, tokens = 0;
-  MetricsWindow window;
+  MetricsWindow window = resumed_window;
   auto log_line = [&](std::int64_t step, double lr_factor, double grad_norm) {
     MetricsLine m;
     m.step = step;
@@ -84,10 +89,10 @@ TrainSummary train(Model<float>& model, const DataSource& data, const std::vecto
     }
     window.reset();
   };
-  auto run_evals = [&](std::int64_t step) {
+  auto run_evals = [&](std::int64_t step, bool write_log) {
     std::vector<EvalScore> out;
     for (const auto& set : evals) out.push_back(evaluate(model, set, ws));
-    if (log && !out.empty()) {
+    if (log && write_log && !out.empty()) {
       nlohmann::ordered_json j;
       j["step"] = step;
       for (const auto& r : out) j["eval"][r.name] = {{"loss", r.loss}, {"accuracy", r.accuracy}, {"strings", r.strings}};
@@ -102,6 +107,11 @@ TrainSummary train(Model<float>& model, const DataSource& data, const std::vecto
                                      writing && find_checkpoint(ckpt) ? "kept in " + ckpt.string() : "none (no checkpoint written yet)"));
   };
 
+  // Everything a resume needs besides the weights and the optimizer: the data cursor is the step.
+  auto checkpoint_state = [&](std::int64_t done) {
+    return CheckpointState{done, done, o.seed, summary.final_loss, summary.final_accuracy,
+                           window.loss_sum(), window.correct(), window.strings()};
+  };
   std::int64_t stopped_at = -1;  // the step stop_early ended the run at
   for (std::int64_t step = start; step < o.steps; ++step) {
     data.batch(step, batch);  // data cursor == step
@@ -120,7 +130,7 @@ TrainSummary train(Model<float>& model, const DataSource& data, const std::vecto
     const std::int64_t done = step + 1;
     if (o.log_every > 0 && (done % o.log_every == 0 || done == o.steps)) log_line(done, lr_factor, grad_norm);
     if (o.eval_every > 0 && done % o.eval_every == 0 && done != o.steps) {
-      auto scores = run_evals(done);
+      auto scores = run_evals(done, true);
       if (o.stop_early && o.stop_early(done)) {
         stopped_at = done;
         if (o.log_every > 0 && done % o.log_every != 0) log_line(done, lr_factor, grad_norm);
@@ -128,17 +138,18 @@ TrainSummary train(Model<float>& model, const DataSource& data, const std::vecto
         break;
       }
     }
+    kill_point("train.step");  // crash tests only (core/fault_point.h)
     if (writing && o.checkpoint_every > 0 && done % o.checkpoint_every == 0 && done != o.steps)
-      save_checkpoint(ckpt, model, opt, {done, done, o.seed, summary.final_loss, summary.final_accuracy});
+      save_checkpoint(ckpt, model, opt, checkpoint_state(done));
   }
   summary.steps_done = stopped_at >= 0 ? stopped_at : std::max<std::int64_t>(start, o.steps);
   summary.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   summary.examples_per_second = summary.seconds > 0 ? static_cast<double>(examples) / summary.seconds : 0;
   summary.tokens_per_second = summary.seconds > 0 ? static_cast<double>(tokens) / summary.seconds : 0;
-  if (stopped_at < 0) summary.evals = run_evals(summary.steps_done);
+  // A run resumed from its final checkpoint logged these evaluations before writing it.
+  if (stopped_at < 0) summary.evals = run_evals(summary.steps_done, !(resumed && start == summary.steps_done));
   if (writing) {
-    save_checkpoint(ckpt, model, opt,
-                    {summary.steps_done, summary.steps_done, o.seed, summary.final_loss, summary.final_accuracy});
+    save_checkpoint(ckpt, model, opt, checkpoint_state(summary.steps_done));
     save_model_dir(o.out_dir / "model", model);
   }
   return summary;
