@@ -3,20 +3,30 @@
 #include "harness/task_file.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
+#include "harness/kinds/language/spec.h"
 #include "harness/kinds/registry.h"
 #include "harness/sweep.h"
 #include "harness/yaml_validator.h"
+#include "languages/registry.h"
 
 namespace saturn {
 
 namespace {
+
+// yaml-cpp refuses documents nested about 500 levels deep (its DepthGuard, against stack
+// overflow) with the message "bad file"; this says what is wrong.
+std::string deep_yaml_reason(int depth) {
+  return fmt::format("YAML nested {} levels deep, deeper than the parser allows (yaml-cpp's limit)", depth);
+}
 
 std::string join_lines(const std::vector<InputError>& problems) {
   std::string s;
@@ -116,6 +126,9 @@ void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides
     YAML::Node value;
     try {
       value = YAML::Load(o.substr(eq + 1));
+    } catch (const YAML::DeepRecursion& e) {
+      problems.emplace_back(where, 0, 0, "", fmt::format("the value is {}", deep_yaml_reason(e.depth())));
+      continue;
     } catch (const YAML::Exception& e) {
       problems.emplace_back(where, 0, 0, "", fmt::format("the value is not YAML ({})", e.msg));
       continue;
@@ -162,6 +175,32 @@ void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides
   if (!problems.empty()) throw TaskFileError(std::move(problems));
 }
 
+// Lengths beyond what a language task's language counts and samples in reasonable time
+// (Language::max_length, languages/language.h) are bad input when the file is loaded, not an hour
+// of counting once a run starts. Each language is built once per spec.
+void check_language_lengths(Validator& v, const YAML::Node& tasks, const TaskFile& file) {
+  std::map<std::string, LanguagePtr> languages;
+  for (const auto& [name, points] : file.points)
+    for (const auto& point : points) {
+      const TaskSpec* t = language_spec(point.task.runner.get());
+      if (!t) continue;
+      auto& lang = languages[t->language];
+      if (!lang) lang = make_language(t->language);
+      const YAML::Node node = tasks[name];
+      auto check = [&](const LengthRange& r, const YAML::Node& at, const std::string& field) {
+        try {
+          check_length(*lang, r.hi);
+        } catch (const Error& e) {
+          v.problem(at ? at : node, field, e.what());
+        }
+      };
+      check(t->train.lengths, node["train"] ? node["train"]["lengths"] : YAML::Node(), "tasks." + name + ".train.lengths");
+      for (std::size_t i = 0; i < t->test_bins.size(); ++i)
+        check(t->test_bins[i].lengths, node["test"] && node["test"]["bins"] ? node["test"]["bins"][i] : YAML::Node(),
+              fmt::format("tasks.{}.test.bins[{}]", name, i));
+    }
+}
+
 }  // namespace
 
 TaskFileError::TaskFileError(std::vector<InputError> problems)
@@ -201,6 +240,8 @@ TaskFile parse_task_file(const std::string& text, const std::string& path, const
   YAML::Node root;
   try {
     root = YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's guard against stack overflow says only "bad file"
+    throw TaskFileError({InputError(path, e.mark.line + 1, e.mark.column + 1, "", deep_yaml_reason(e.depth()))});
   } catch (const YAML::ParserException& e) {
     throw TaskFileError({InputError(path, e.mark.line + 1, e.mark.column + 1, "", e.msg)});
   }
@@ -227,6 +268,7 @@ TaskFile parse_task_file(const std::string& text, const std::string& path, const
       const bool expand = wanted.empty() || wanted.count(kv.first.as<std::string>()) > 0;
       parse_task_points(v, kv.first, kv.second, defaults, expand ? seeds : 0, expand, file);
     }
+    check_language_lengths(v, tasks, file);
   }
   if (const YAML::Node suites = root["suites"]) {
     if (!suites.IsMap()) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <mutex>
 #include <unordered_map>
 
@@ -26,6 +27,7 @@ class Product : public Language {
     return fmt::format("{} {} {}", a_->spec(), union_ ? "union" : "intersected with", b_->spec());
   }
   const Alphabet& alphabet() const override { return a_->alphabet(); }
+  int max_length() const override { return std::min(a_->max_length(), b_->max_length()); }
 
   LangState start() const override { return join(true, a_->start(), true, b_->start()); }
   bool step(LangState& s, Symbol a) const override {
@@ -99,6 +101,7 @@ class Complement : public Language {
   std::string spec() const override { return fmt::format("not({})", a_->spec()); }
   std::string description() const override { return fmt::format("the complement of {}", a_->spec()); }
   const Alphabet& alphabet() const override { return a_->alphabet(); }
+  int max_length() const override { return a_->max_length(); }
   LangState start() const override {
     LangState s{1};
     const auto sa = a_->start();

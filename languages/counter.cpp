@@ -55,6 +55,7 @@ class Counter : public Language {
 
   // The only member of length n (when m divides n): each letter n/m times.
   Word sample_member(int n, Rng&) const override {
+    check_length(*this, n);
     if (n < 0 || n % m_ != 0) throw NoMembersError(fmt::format("{} has no members of length {}", spec_, n));
     Word w(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) w[static_cast<std::size_t>(i)] = static_cast<Symbol>(i / (n / m_));

@@ -1,6 +1,7 @@
 #include "languages/dfa_file.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <map>
@@ -32,6 +33,9 @@ DfaSpec load_dfa_yaml(const std::string& file) {
     root = YAML::LoadFile(file);
   } catch (const YAML::BadFile&) {
     throw InputError(file, 0, 0, "", "cannot open file");
+  } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's guard against stack overflow says only "bad file"
+    throw InputError(file, e.mark.line + 1, e.mark.column + 1, "",
+                     fmt::format("YAML nested {} levels deep, deeper than the parser allows (yaml-cpp's limit)", e.depth()));
   } catch (const YAML::ParserException& e) {
     throw InputError(file, e.mark.line + 1, e.mark.column + 1, "", e.msg);
   }

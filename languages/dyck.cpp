@@ -69,6 +69,7 @@ class Dyck : public Language {
   BigInt completions(const LangState& s, int r) const override { return paths(static_cast<int>(s.size()), r); }
 
   Word sample_member(int n, Rng& rng) const override {
+    check_length(*this, n);
     // Every even length has members (e.g. ()()...), at any depth bound >= 1.
     if (n < 0 || n % 2 != 0) throw NoMembersError(fmt::format("{} has no members of length {}", spec(), n));
     // The bound binds only when a word of length n can reach depth n / 2 > D.

@@ -41,11 +41,25 @@ bool Language::contains(WordView w) const {
   return accepting(s);
 }
 
-BigInt Language::count(int n) const { return n < 0 ? BigInt(0) : completions(start(), n); }
+void check_length(const Language& lang, int n) {
+  if (n > lang.max_length())
+    throw Error(fmt::format("language '{}': length {} is beyond {}, the longest length it counts and samples in "
+                            "reasonable time (exact counts are big integers; see max_length in languages/language.h)",
+                            lang.spec(), n, lang.max_length()));
+}
 
-BigInt Language::count_nonmembers(int n) const { return n < 0 ? BigInt(0) : power(alphabet().size(), n) - count(n); }
+BigInt Language::count(int n) const {
+  check_length(*this, n);
+  return n < 0 ? BigInt(0) : completions(start(), n);
+}
+
+BigInt Language::count_nonmembers(int n) const {
+  check_length(*this, n);
+  return n < 0 ? BigInt(0) : power(alphabet().size(), n) - count(n);
+}
 
 Word Language::sample_member(int n, Rng& rng) const {
+  check_length(*this, n);
   const BigInt members = count(n);
   if (members == 0) throw NoMembersError(fmt::format("{} has no members of length {}", spec(), n));
   // Dense languages: rejection from uniform words is exact and cheap.
@@ -60,6 +74,7 @@ Word Language::sample_member(int n, Rng& rng) const {
 }
 
 Word Language::sample_nonmember(int n, Rng& rng) const {
+  check_length(*this, n);
   // Non-members are usually dense: try rejection before computing any count. Whether the tries
   // succeed or the exact walk runs after them, the result is uniform over non-members.
   if (n >= 0) {
@@ -182,6 +197,7 @@ std::vector<Word> non_member_neighbours(const Language& lang, const Word& w) {
 }  // namespace
 
 Word Language::near_miss(int n, Rng& rng) const {
+  check_length(*this, n);
   const int sigma = alphabet().size();
   if (n == 0) throw Error(fmt::format("{}: no near miss of length 0 (no edit keeps the length)", spec()));
   const bool can_list = edit_count(static_cast<std::uint64_t>(n), static_cast<std::uint64_t>(sigma)) <= kNeighbourList;

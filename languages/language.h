@@ -21,6 +21,13 @@ namespace saturn {
 // The acceptor's state: a few integers (stack contents, counters, DFA state, ...), hashable.
 using LangState = std::vector<std::int64_t>;
 
+// The longest length a language counts and samples by default: counting every length 0..n and
+// drawing one string of length n take about a second or less on one core for every language at
+// 2048 (exact counts are big integers whose cost grows with n). A language slower than that lowers
+// its max_length(); beyond it count and sampling throw saturn::Error naming the language, the
+// length and the limit (check_length), instead of running for hours.
+inline constexpr int kMaxLanguageLength = 2048;
+
 struct LangStateHash {
   std::size_t operator()(const LangState& s) const noexcept;
 };
@@ -72,6 +79,9 @@ class Language {
   // Which symbols extend prefix towards a member (step + live), and whether it is one.
   // (Alphabets have at most 64 symbols, core/word.h, so the set fits NextSymbols' mask.)
   virtual NextSymbols next_symbols(WordView prefix) const;
+  // The longest length count and the samplers accept (kMaxLanguageLength unless a language is
+  // slower, see above). Every count/sample entry point calls check_length first.
+  virtual int max_length() const { return kMaxLanguageLength; }
 
  protected:
   // Walks the acceptor symbol by symbol, choosing each symbol with probability proportional to
@@ -80,5 +90,9 @@ class Language {
 };
 
 using LanguagePtr = std::shared_ptr<const Language>;
+
+// Throws saturn::Error when n > lang.max_length(): "language 'L': length N is beyond M, the
+// longest length it counts and samples in reasonable time".
+void check_length(const Language& lang, int n);
 
 }  // namespace saturn

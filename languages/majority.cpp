@@ -41,6 +41,7 @@ class Majority : public Language {
   // Members are about half of all words: rejection from uniform words first (uniform over members
   // whenever it succeeds), then the base class's exact walk.
   Word sample_member(int n, Rng& rng) const override {
+    check_length(*this, n);
     if (n > 0) {
       Word w(static_cast<std::size_t>(n));
       for (int t = 0; t < 32; ++t) {

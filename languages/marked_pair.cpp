@@ -32,6 +32,7 @@ BigInt MarkedPair::completions(const LangState& s, int r) const {
 }
 
 Word MarkedPair::sample_member(int n, Rng& rng) const {
+  check_length(*this, n);
   if (n < 1 || n % 2 == 0) throw NoMembersError(fmt::format("{} has no members of length {}", spec(), n));
   const auto m = static_cast<std::size_t>(n / 2);
   Word w(static_cast<std::size_t>(n));

@@ -39,6 +39,7 @@ class Palindrome : public Language {
 
   // Exactly uniform: the first ceil(n/2) symbols uniformly, the rest their mirror image.
   Word sample_member(int n, Rng& rng) const override {
+    check_length(*this, n);
     if (n < 0) throw NoMembersError(fmt::format("palindrome has no members of length {}", n));
     Word w(static_cast<std::size_t>(n));
     for (int i = 0; i < (n + 1) / 2; ++i) {

@@ -44,6 +44,7 @@ BigInt RegularLanguage::completions(const LangState& s, int r) const {
 bool RegularLanguage::live(const LangState& s) const { return counter_.live(static_cast<int>(s[0])); }
 
 Word RegularLanguage::sample_member(int n, Rng& rng) const {
+  check_length(*this, n);
   try {
     return counter_.sample(n, rng);
   } catch (const NoMembersError&) {

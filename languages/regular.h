@@ -36,7 +36,10 @@ class RegularLanguage : public Language {
   bool live(const LangState& s) const override;
 
   bool contains(WordView w) const override { return counter_.table().accepts(w); }
-  BigInt count(int n) const override { return counter_.count(n); }
+  BigInt count(int n) const override {
+    check_length(*this, n);
+    return counter_.count(n);
+  }
   Word sample_member(int n, Rng& rng) const override;
   NextSymbols next_symbols(WordView prefix) const override;
 

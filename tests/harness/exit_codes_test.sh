@@ -156,6 +156,50 @@ expect 2 "verify: 127 strings above --max-strings 126" "$SATURN" verify --model 
 expect 0 "verify: 127 strings within --max-strings 127" "$SATURN" verify --model "$MAJ" --language majority --max-length 6 --max-strings 127
 "$SATURN" verify --help | grep -q -- "--max-strings" || { echo "FAIL: verify --help does not document --max-strings"; fail=1; }
 
+# YAML nested 100000 deep (tasks.yaml, a --set value, a DFA table): yaml-cpp's depth guard, one
+# located line naming the nesting, not a stack overflow or its bare "bad file".
+deep_yaml=$(printf '%*s' 100000 '' | tr ' ' '[')$(printf '%*s' 100000 '' | tr ' ' ']')
+printf 'tasks:\n  x: %s\n' "$deep_yaml" > "$OUT/deep.yaml"
+expect 2 "tasks.yaml nested 100000 deep" "$SATURN" run "$OUT/deep.yaml" --list
+one_line "tasks.yaml nesting" "^error: .*deep.yaml:2:[0-9]*: YAML nested [0-9]* levels deep, deeper than the parser allows"
+# (one argument holds at most 128 KiB: 20000 deep)
+deep_arg=$(printf '%*s' 20000 '' | tr ' ' '[')$(printf '%*s' 20000 '' | tr ' ' ']')
+expect 2 "--set value nested 20000 deep" "$SATURN" run "$OUT/t.yaml" --suite ok --list --set "training.steps=$deep_arg"
+one_line "--set nesting" "^error: --set training.steps: the value is YAML nested [0-9]* levels deep"
+printf 'alphabet: ab\nstart: q\ntransitions: %s\n' "$deep_yaml" > "$OUT/deep_dfa.yaml"
+expect 2 "DFA table nested 100000 deep" "$SATURN" count --language "dfa:file=$OUT/deep_dfa.yaml" --length 3
+one_line "DFA table nesting" "deep_dfa.yaml:3:[0-9]*: YAML nested [0-9]* levels deep, deeper than the parser allows"
+printf 'alphabet: ab\nstart: q\ntransitions: %s\n' "$(printf '{a: %.0s' $(seq 100000))q$(printf '%*s' 100000 '' | tr ' ' '}')" \
+  > "$OUT/deep_dfa2.yaml"
+expect 2 "DFA table of mappings nested 100000 deep" "$SATURN" count --language "dfa:file=$OUT/deep_dfa2.yaml" --length 3
+one_line "DFA table nesting (mappings)" "YAML nested [0-9]* levels deep"
+
+# Lengths beyond what a language counts and samples in reasonable time (languages/language.h).
+expect 2 "count at length 100000" "$SATURN" count --language dyck:k=2 --length 100000
+one_line "count length" "^error: language 'dyck:k=2': length 100000 is beyond 2048, the longest length it counts and samples"
+expect 2 "sample shuffle_dyck at length 4000" "$SATURN" sample --language shuffle_dyck:k=2 --length 4000 --count 1
+one_line "sample length" "^error: language 'shuffle_dyck:k=2': length 4000 is beyond 512"
+expect 2 "an empty language over lengths 1..100000" "$SATURN" count --language 'and(parity;not(parity))' --length 1..100000
+one_line "empty language length" "length 2049 is beyond 2048"
+expect 0 "count at the longest length" "$SATURN" count --language dyck:k=2 --length 2048
+cat > "$OUT/long.yaml" <<'YAML'
+tasks:
+  long:
+    language: dyck:k=1
+    train: {lengths: 2..100000, size: 40}
+    test: {bins: [10..12], size: 10}
+  empty:
+    language: and(parity;not(parity))
+    train: {lengths: 1..100000, size: 40}
+    test: {bins: [10..12], size: 10}
+suites:
+  long: [long]
+  empty: [empty]
+YAML
+expect 2 "a task training on lengths up to 100000" "$SATURN" train --task long --tasks "$OUT/long.yaml" --out "$OUT/long" -j 1
+grep -q "length 2049 is beyond 2048" "$OUT/stderr" || { echo "FAIL: no length message for train lengths 2..100000"; cat "$OUT/stderr"; fail=1; }
+[[ ! -e "$OUT/long" ]] || { echo "FAIL: a refused task created its output folder"; fail=1; }
+
 # 1: failures and negative results.
 expect 1 "diverged train" "$SATURN" train --task boom --tasks "$OUT/t.yaml" --out "$OUT/boom" -j 1
 grep -q "loss became" "$OUT/stderr" || { echo "FAIL: no divergence message"; fail=1; }
