@@ -28,10 +28,25 @@ Eigen::RowVectorXd row_vec(const ModelWeights& w, const std::string& name, long 
 double gelu(double x) { return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0))); }
 }  // namespace
 
-Evaluator::Evaluator(const ModelWeights& weights, EvalMode mode) : w_(weights), mode_(mode) {
+Evaluator::Evaluator(const ModelWeights& weights, EvalMode mode, const std::vector<HeadMode>& heads)
+    : w_(weights), mode_(mode) {
   w_.validate();
   if (mode_.kind == EvalMode::Kind::scaled) w_.scale(mode_.value);
   const auto& c = w_.config;
+  head_modes_.assign(static_cast<std::size_t>(c.n_layers * c.n_heads), mode_);
+  std::vector<char> seen(head_modes_.size(), 0);
+  for (const auto& hm : heads) {
+    if (hm.layer < 0 || hm.layer >= c.n_layers || hm.head < 0 || hm.head >= c.n_heads)
+      throw Error(fmt::format("head mode for layer {} head {}: the model has {} layers of {} heads", hm.layer, hm.head,
+                              c.n_layers, c.n_heads));
+    if (hm.mode.kind == EvalMode::Kind::scaled)
+      throw Error(fmt::format("head mode for layer {} head {}: {} scales weights, not one head", hm.layer, hm.head,
+                              hm.mode.str()));
+    const auto k = static_cast<std::size_t>(hm.layer * c.n_heads + hm.head);
+    if (seen[k]) throw Error(fmt::format("head mode for layer {} head {} given twice", hm.layer, hm.head));
+    seen[k] = 1;
+    head_modes_[k] = hm.mode;
+  }
   const long d = c.d_model, f = c.d_ff;
   embed_ = w_.at("embed.weight");
   if (c.positional == Positional::learned) pos_ = w_.at("pos.weight");
@@ -79,14 +94,23 @@ void Evaluator::layer_norm(Eigen::Ref<RowMatrix> x, const Eigen::RowVectorXd& w,
   }
 }
 
+const EvalMode& Evaluator::head_mode(int layer, int head) const {
+  return head_modes_[static_cast<std::size_t>(layer * w_.config.n_heads + head)];
+}
+
 void Evaluator::attention_weights(const Eigen::Ref<const Eigen::RowVectorXd>& scores,
                                   Eigen::Ref<Eigen::RowVectorXd> out) const {
-  switch (mode_.kind) {
+  attention_weights(mode_, scores, out);
+}
+
+void Evaluator::attention_weights(const EvalMode& mode, const Eigen::Ref<const Eigen::RowVectorXd>& scores,
+                                  Eigen::Ref<Eigen::RowVectorXd> out) {
+  switch (mode.kind) {
     case EvalMode::Kind::softmax:
     case EvalMode::Kind::scaled:
     case EvalMode::Kind::temperature: {
       const double m = scores.maxCoeff();
-      const double c = mode_.kind == EvalMode::Kind::temperature ? mode_.value : 1.0;
+      const double c = mode.kind == EvalMode::Kind::temperature ? mode.value : 1.0;
       out = ((scores.array() - m) * c).exp();
       out /= out.sum();
       return;
@@ -94,18 +118,18 @@ void Evaluator::attention_weights(const Eigen::Ref<const Eigen::RowVectorXd>& sc
     case EvalMode::Kind::saturated:
     case EvalMode::Kind::hard_left:
     case EvalMode::Kind::hard_right: {
-      const TiePick pick = mode_.kind == EvalMode::Kind::saturated   ? TiePick::all
-                           : mode_.kind == EvalMode::Kind::hard_left ? TiePick::leftmost
+      const TiePick pick = mode.kind == EvalMode::Kind::saturated   ? TiePick::all
+                           : mode.kind == EvalMode::Kind::hard_left ? TiePick::leftmost
                                                                      : TiePick::rightmost;
       out = scores;
-      tie_weights(out, pick, mode_.band());
+      tie_weights(out, pick, mode.band());
       return;
     }
   }
 }
 
 void Evaluator::attention(const Layer& l, State& s, int layer, int r0, int r1, bool ln_qk, bool ln_v,
-                          std::vector<RowMatrix>* weights) const {
+                          std::vector<RowMatrix>* weights, std::vector<RowMatrix>* kept_scores) const {
   const auto& c = w_.config;
   const long n = r1 - r0, dh = c.d_head();
   const auto x = s.h.middleRows(r0, n);       // (n, d) residual stream
@@ -125,8 +149,10 @@ void Evaluator::attention(const Layer& l, State& s, int layer, int r0, int r1, b
   const auto& Vall = s.v[static_cast<std::size_t>(layer)];
   const double inv_sqrt = 1.0 / std::sqrt(static_cast<double>(dh));
   for (int h = 0; h < c.n_heads; ++h) {
+    const EvalMode& mode = head_mode(layer, h);
     RowMatrix* keep = nullptr;
     if (weights) keep = &weights->emplace_back(RowMatrix::Zero(n, r1));
+    RowMatrix* keep_scores = kept_scores ? &kept_scores->emplace_back(RowMatrix::Zero(n, r1)) : nullptr;
     for (long i = 0; i < n; ++i) {
       const long t = r0 + i;
       const long keys = c.causal ? t + 1 : r1;
@@ -134,12 +160,13 @@ void Evaluator::attention(const Layer& l, State& s, int layer, int r0, int r1, b
       auto w = s.weights.head(keys);
       scores.noalias() = q.row(i).segment(h * dh, dh) * Kall.block(0, h * dh, keys, dh).transpose();
       scores *= inv_sqrt;
-      attention_weights(scores, w);
-      const double m = scores.maxCoeff(), tol = mode_.band().width(m);
+      attention_weights(mode, scores, w);
+      const double m = scores.maxCoeff(), tol = mode.band().width(m);
       for (long j = 0; j < keys; ++j)
         if (m - scores[j] > tol) s.min_score_gap = std::min(s.min_score_gap, m - scores[j]);
       heads.row(i).segment(h * dh, dh).noalias() = w * Vall.block(0, h * dh, keys, dh);
       if (keep) keep->row(i).head(keys) = w;
+      if (keep_scores) keep_scores->row(i).head(keys) = scores;
     }
   }
   auto out = s.att.topRows(n);  // (n, d)
@@ -169,8 +196,9 @@ void Evaluator::forward_rows(State& s, int r0, int r1, const EvalOptions& keep, 
   for (int li = 0; li < c.n_layers; ++li) {
     const auto& l = layers_[static_cast<std::size_t>(li)];
     std::vector<RowMatrix>* weights = keep.attention ? &capture->attention.emplace_back() : nullptr;
+    std::vector<RowMatrix>* scores = keep.scores ? &capture->scores.emplace_back() : nullptr;
     if (c.layer_norm == LayerNormMode::post) {
-      attention(l, s, li, r0, r1, false, false, weights);
+      attention(l, s, li, r0, r1, false, false, weights, scores);
       x += s.att.topRows(n);
       layer_norm(x, l.ln1_w, l.ln1_b);
       feed_forward_add(l, s, n, false);
@@ -182,7 +210,7 @@ void Evaluator::forward_rows(State& s, int r0, int r1, const EvalOptions& keep, 
       }
       const bool qk = l.ln1 && (c.ln.attn == AttnLnPlace::qkv || c.ln.attn == AttnLnPlace::qk);
       const bool v = l.ln1 && (c.ln.attn == AttnLnPlace::qkv || c.ln.attn == AttnLnPlace::v);
-      attention(l, s, li, r0, r1, qk, v, weights);
+      attention(l, s, li, r0, r1, qk, v, weights, scores);
       x += s.att.topRows(n);
       if (l.ln2) {
         normed = x;

@@ -28,11 +28,21 @@ using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::R
 struct EvalOptions {
   bool attention = false;  // keep every layer's per-head attention weights
   bool hidden = false;     // keep the residual stream after the embedding and after every layer
+  bool scores = false;     // keep every layer's per-head raw scores q.k / sqrt(dh)
+};
+
+// One head evaluated in another attention mode than the evaluator's (per-head ablation: saturate
+// one head, the others softmax, or the reverse). Any mode but scaled:RHO, which scales weights,
+// not one head's attention.
+struct HeadMode {
+  int layer = 0, head = 0;
+  EvalMode mode;
 };
 
 struct EvalResult {
   RowMatrix logits;                               // (T, n_out); T = 1 + |w| (BOS first)
   std::vector<std::vector<RowMatrix>> attention;  // [layer][head] (T, T), rows = queries
+  std::vector<std::vector<RowMatrix>> scores;     // [layer][head] (T, T) raw scores; causal: 0 above the diagonal
   std::vector<RowMatrix> hidden;                  // [0..n_layers] (T, d)
   double readout_logit = 0;                       // classify: the classifier logit
   // Smallest gap, over every attention row, between the maximal score and the largest score that
@@ -44,7 +54,9 @@ struct EvalResult {
 class Evaluator {
  public:
   // Copies the weights (scaled by RHO in scaled mode). Throws saturn::Error on invalid weights.
-  Evaluator(const ModelWeights& weights, EvalMode mode);
+  // `heads` overrides the mode of single heads (a layer or head out of range, a repeated head or a
+  // scaled mode throws saturn::Error).
+  Evaluator(const ModelWeights& weights, EvalMode mode, const std::vector<HeadMode>& heads = {});
 
   const ModelConfig& config() const { return w_.config; }
   const EvalMode& mode() const { return mode_; }
@@ -56,6 +68,11 @@ class Evaluator {
 
   // Attention weights of one row of raw scores (q.k / sqrt(dh)) under this mode.
   void attention_weights(const Eigen::Ref<const Eigen::RowVectorXd>& scores, Eigen::Ref<Eigen::RowVectorXd> out) const;
+  // The same under `mode` (not scaled:RHO, which acts on the weights: there it is softmax).
+  static void attention_weights(const EvalMode& mode, const Eigen::Ref<const Eigen::RowVectorXd>& scores,
+                                Eigen::Ref<Eigen::RowVectorXd> out);
+  // The mode of head `head` of layer `layer` (the evaluator's mode unless overridden).
+  const EvalMode& head_mode(int layer, int head) const;
 
   // --- incremental evaluation (causal models) ----------------------------------------------------
   // Caches of one string being extended: per-layer keys and values, final states, logits.
@@ -95,12 +112,13 @@ class Evaluator {
   // Attention of rows [r0, r1) into s.att; queries/keys from ln1(x) (s.normed) when ln_qk, values
   // when ln_v. Caches the rows' keys and values.
   void attention(const Layer& l, State& s, int layer, int r0, int r1, bool ln_qk, bool ln_v,
-                 std::vector<RowMatrix>* weights) const;
+                 std::vector<RowMatrix>* weights, std::vector<RowMatrix>* scores) const;
   // x += FFN(x or s.normed) for the last n rows.
   void feed_forward_add(const Layer& l, State& s, long n, bool from_normed) const;
 
   ModelWeights w_;
   EvalMode mode_;
+  std::vector<EvalMode> head_modes_;  // [layer * n_heads + head]
   std::vector<Layer> layers_;
   RowMatrix embed_, pos_, head_w_;  // embed (V, d); pos (max_len, d); head (n_out, d)
   Eigen::RowVectorXd head_b_, lnf_w_, lnf_b_;

@@ -22,6 +22,7 @@ struct LabelledSet {
   std::string name;            // e.g. "test_52..100"
   std::vector<Word> words;
   std::vector<bool> members;   // oracle labels
+  int min_length = 0, max_length = 0;  // the length range the set was drawn from (for tidy output)
 };
 
 struct ModeAccuracy {

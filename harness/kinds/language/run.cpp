@@ -7,8 +7,14 @@
 //   heads.json       analysis.heads: per layer and head, kind and support-size histogram
 //   saturation.jsonl analysis.saturation_every: {step, param_norm, agreement} per evaluation
 //   verify.json      analysis.verify_length: per mode, counts and shortest counterexamples
+//   robustness.csv   analysis.robustness_power: accuracy per test bin as scaled:RHO / temperature:C grow
+//   heads.csv        analysis.head_ablation: accuracy per test bin with one head saturated / softmax
+//   score_gaps.csv   analysis.score_gaps: per head, histograms of the gap between row max and the best other score
+//   attention.json   analysis.attention_strings: attention weights of a few test strings, softmax and saturated
+//   (columns: saturated_transformer/saturation_files.h)
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/atomic_file.h"
@@ -21,7 +27,10 @@
 #include "languages/registry.h"
 #include "saturated_transformer/evaluator.h"
 #include "saturated_transformer/head_analysis.h"
+#include "saturated_transformer/robustness.h"
+#include "saturated_transformer/saturation_files.h"
 #include "saturated_transformer/saturation_study.h"
+#include "saturated_transformer/score_gaps.h"
 #include "saturated_transformer/verifier.h"
 #include "transformer/metrics.h"
 
@@ -151,7 +160,7 @@ class LanguageKind final : public TaskKind {
       // Where decisions stop changing as temperature / scale grow, and the cosine saturation score.
       std::vector<LabelledSet> sets;
       for (const auto& split : splits) {
-        LabelledSet set{split.name, {}, {}};
+        LabelledSet set{split.name, {}, {}, split.lengths.lo, split.lengths.hi};
         for (std::size_t i = 0; i < std::min(split.examples.size(), n_probe); ++i)
           set.words.push_back(split.examples[i].word), set.members.push_back(split.examples[i].member);
         sets.push_back(std::move(set));
@@ -172,6 +181,8 @@ class LanguageKind final : public TaskKind {
       write_file_atomic(ctx.dir / "saturation_study.json", sj.dump(1) + "\n");
       out.details["saturation_study"] = sj;
     }
+
+    saturation_robustness(ctx, weights, *lang, splits, n_probe, out);
 
     if (a.heads) {
       std::vector<Word> words;
@@ -214,6 +225,64 @@ class LanguageKind final : public TaskKind {
   }
 
  private:
+  // analysis.robustness_power / head_ablation / score_gaps / attention_strings: the tidy files and
+  // their scalars (critical scales, breaking and near-uniform heads) on the first n strings of
+  // every test bin.
+  void saturation_robustness(const RunContext& ctx, const ModelWeights& weights, const Language& lang,
+                             const std::vector<Split>& splits, std::size_t n, RunOutput& out) const {
+    const auto& a = t_.analysis;
+    std::vector<LabelledSet> sets;
+    for (std::size_t s = splits.size() > 1 ? 1 : 0; s < splits.size(); ++s) {
+      LabelledSet set{splits[s].name, {}, {}, splits[s].lengths.lo, splits[s].lengths.hi};
+      for (std::size_t i = 0; i < std::min(splits[s].examples.size(), n); ++i)
+        set.words.push_back(splits[s].examples[i].word), set.members.push_back(splits[s].examples[i].member);
+      sets.push_back(std::move(set));
+    }
+    auto say = [&](std::string_view line) {
+      if (ctx.progress) fmt::print(stderr, "{}: {}\n", t_.name, line);
+    };
+    if (a.robustness_power > 0 || a.head_ablation) {
+      RobustnessOptions ro;
+      ro.max_power = a.robustness_power;
+      if (a.robustness_power == 0) ro.families.clear();
+      ro.heads = a.head_ablation;
+      ro.max_per_set = n;
+      ro.progress = say;
+      const auto r = robustness_study(weights, sets, ro);
+      if (a.robustness_power > 0) {
+        write_file_atomic(ctx.dir / "robustness.csv", robustness_csv(r));
+        for (const auto& c : r.curves) out.scalars.emplace_back("critical_scale_" + c.family, c.critical_scale);
+      }
+      if (a.head_ablation) {
+        write_file_atomic(ctx.dir / "heads.csv", heads_csv(r));
+        double breaking = 0;
+        for (const auto& h : r.heads) breaking += h.breaks;
+        out.scalars.emplace_back("heads_breaking", breaking);
+      }
+      out.details["robustness"] = robustness_json(r);
+    }
+    std::vector<Word> words;
+    for (std::size_t i = 0; !sets.empty() && i < sets[0].words.size(); ++i) words.push_back(sets[0].words[i]);
+    if (a.score_gaps) {
+      const ScoreGapOptions go;
+      const auto gaps = score_gaps(weights, words, go);
+      write_file_atomic(ctx.dir / "score_gaps.csv", score_gaps_csv(gaps, go));
+      double near_uniform = 0;
+      for (const auto& g : gaps) near_uniform += g.diagnosis == "near-uniform";
+      out.scalars.emplace_back("heads_near_uniform", near_uniform);
+      out.details["score_gaps"] = score_gaps_json(gaps);
+      say(fmt::format("score gaps: {} near-uniform counting head(s)", near_uniform));
+    }
+    if (a.attention_strings > 0) {
+      // The shortest test strings (first ones on ties): a readable picture.
+      std::vector<Word> shown = words;
+      std::stable_sort(shown.begin(), shown.end(), [](const Word& x, const Word& y) { return x.size() < y.size(); });
+      shown.resize(std::min(shown.size(), static_cast<std::size_t>(a.attention_strings)));
+      write_file_atomic(ctx.dir / "attention.json",
+                        attention_json(weights, lang.alphabet(), shown, {EvalMode::softmax(), EvalMode::saturated()}).dump() + "\n");
+    }
+  }
+
   nlohmann::ordered_json agreement_point(std::int64_t step, const Model<float>& m, const Split& probe, std::size_t n,
                                          const std::vector<EvalScore>& scores) const {
     double norm = 0;

@@ -19,8 +19,9 @@ constexpr const char* kTaskKeys[] = {"kind",  "language", "objective", "train", 
 constexpr const char* kSplitKeys[] = {"lengths", "size"};
 constexpr const char* kTestKeys[] = {"bins", "size"};
 constexpr const char* kNegativesKeys[] = {"uniform", "near_miss"};
-constexpr const char* kAnalysisKeys[] = {"modes",        "heads",           "study_power",       "verify_length",
-                                         "verify_budget", "saturation_every", "saturation_strings"};
+constexpr const char* kAnalysisKeys[] = {"modes",           "heads",          "study_power",       "verify_length",
+                                         "verify_budget",   "saturation_every", "saturation_strings", "robustness_power",
+                                         "head_ablation",   "score_gaps",     "attention_strings"};
 
 bool parse_split(Validator& v, const YAML::Node& node, const std::string& field, SplitSpec& out, bool need_size) {
   if (!v.expect_map(node, field, kSplitKeys)) return false;
@@ -110,6 +111,16 @@ void parse_analysis(Validator& v, const YAML::Node& node, const std::string& f, 
     v.problem(node["study_power"], f + ".study_power", "must be between 0 and 60");
   if (node["verify_budget"]) positive(v, node["verify_budget"], f + ".verify_budget", a.verify_budget);
   if (node["saturation_strings"]) positive(v, node["saturation_strings"], f + ".saturation_strings", a.saturation_strings);
+  if (node["robustness_power"] &&
+      v.scalar(node["robustness_power"], f + ".robustness_power", a.robustness_power, "an integer") &&
+      (a.robustness_power < 0 || a.robustness_power > 60))
+    v.problem(node["robustness_power"], f + ".robustness_power", "must be between 0 and 60");
+  if (node["head_ablation"]) v.scalar(node["head_ablation"], f + ".head_ablation", a.head_ablation, "true or false");
+  if (node["score_gaps"]) v.scalar(node["score_gaps"], f + ".score_gaps", a.score_gaps, "true or false");
+  if (node["attention_strings"] &&
+      v.scalar(node["attention_strings"], f + ".attention_strings", a.attention_strings, "an integer") &&
+      (a.attention_strings < 0 || a.attention_strings > 100))
+    v.problem(node["attention_strings"], f + ".attention_strings", "must be between 0 and 100");
 }
 
 }  // namespace

@@ -45,7 +45,13 @@ struct AnalysisSpec {
   int verify_length = 0;      // exhaustive verification of each mode up to this length (0: none) ...
   std::uint64_t verify_budget = 1u << 16;  // ... or the longest length whose words all fit this budget
   int saturation_every = 0;   // every k steps: how often saturated decisions equal the trained ones
-  int saturation_strings = 200;  // ... on this many test strings
+  int saturation_strings = 200;  // ... on this many test strings (also: strings per bin of the analyses below)
+  // Saturation robustness (saturated_transformer/robustness.h, score_gaps.h), tidy files in the
+  // run folder (saturated_transformer/saturation_files.h); all off by default (CI suites stay fast):
+  int robustness_power = 0;   // > 0: accuracy per test bin under scaled:RHO and temperature:C, 2^0..2^p, and the critical scales (robustness.csv)
+  bool head_ablation = false; // each head saturated alone / softmax alone (heads.csv), heads that break the model
+  bool score_gaps = false;    // per head, gaps between the row maximum and the best other score (score_gaps.csv)
+  int attention_strings = 0;  // attention.json: weights of this many test strings in softmax and saturated mode
 };
 
 // A language task.
