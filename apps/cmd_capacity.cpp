@@ -31,9 +31,10 @@ void register_capacity(CLI::App& app, Action& action) {
       inputs_checked();
       const auto rows = capacity_rows(done);
       write_capacity(rows, out);
-      fmt::print("{:<16} {:<10} {:>10} {:>10}  {}\n", "task", "mode", "train acc", "last bin", "recognizes exactly");
+      fmt::print("{:<16} {:<10} {:>10} {:>10}  {}\n", "run", "mode", "train acc", "last bin", "recognizes exactly");
       for (const auto& r : rows)
-        fmt::print("{:<16} {:<10} {:>10.3f} {:>10.3f}  {} up to {}{}\n", r.task, r.mode, r.accuracy.front(), r.accuracy.back(),
+        fmt::print("{:<16} {:<10} {:>10.3f} {:>10.3f}  {} up to {}{}\n", r.run, r.mode, r.splits.front().accuracy,
+                   r.splits.back().accuracy,
                    r.exact ? "yes" : "no ", r.verified_length, r.exact ? "" : " (" + r.counterexample + ")");
       if (done.size() < runs.size())
         fmt::print("{} of {} runs of the suite are complete (the others are not in the table)\n", done.size(), runs.size());

@@ -9,14 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "harness/suite_runner.h"
 #include "harness/task_kind.h"
 
 namespace saturn {
 
 struct CapacityRow {
-  std::string task, language, mode;  // task: the run id (the task's name when it has no sweep)
-  std::vector<std::string> bins;    // split names (train first)
-  std::vector<double> accuracy;     // per bin
+  std::string task, run, language, mode;  // run: the run id (the task's name when it has no sweep)
+  std::vector<TidyRow> splits;            // this mode's rows of results.csv (train first)
   int verified_length = 0;          // every string from the task's shortest training length up to this one was checked (0: none)
   bool exact = false;               // ... and all were decided like the oracle
   std::string counterexample;       // shortest, when not exact
@@ -26,7 +26,7 @@ struct CapacityRow {
 // other kinds are skipped.
 std::vector<CapacityRow> capacity_rows(const std::vector<RunRecord>& runs);
 
-// capacity.csv: one line per row x bin.
+// capacity.csv: one line per row x split, in results.csv's tidy schema (docs/results-schema.md).
 std::string capacity_csv(const std::vector<CapacityRow>& rows);
 // capacity.md: one table line per row.
 std::string capacity_markdown(const std::vector<CapacityRow>& rows);

@@ -1,88 +1,93 @@
 #include "harness/plot.h"
 
-#include <fmt/format.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
-#include "core/error.h"
+#include <cctype>
+#include <cmath>
 
 namespace saturn {
 
-namespace fs = std::filesystem;
-
 namespace {
 
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
+// JSON has no NaN: a missing value is null.
+nlohmann::json numbers(const std::vector<double>& xs) {
+  auto a = nlohmann::json::array();
+  for (double x : xs) a.push_back(std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr));
+  return a;
 }
 
-// A private scratch folder removed on scope exit.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "saturn-plot-XXXXXX").string();
-    if (!mkdtemp(templ.data())) throw Error("cannot create a temporary folder for plotting");
-    path = templ;
+const char* style_name(Series::Style s) {
+  switch (s) {
+    case Series::Style::line: return "line";
+    case Series::Style::points: return "points";
+    case Series::Style::line_points: return "line_points";
+    case Series::Style::dashed: return "dashed";
+    case Series::Style::bars: return "bars";
   }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
+  return "line_points";
+}
+
+nlohmann::json panel_json(const Panel& p) {
+  nlohmann::json j{{"title", p.title}, {"xlabel", p.xlabel}, {"ylabel", p.ylabel}, {"logx", p.logx}, {"logy", p.logy},
+                   {"note", p.note}, {"xticklabels", p.xticklabels}};
+  if (p.xlim) j["xlim"] = {p.xlim->first, p.xlim->second};
+  if (p.ylim) j["ylim"] = {p.ylim->first, p.ylim->second};
+  auto series = nlohmann::json::array();
+  for (const auto& s : p.series) {
+    nlohmann::json js{{"label", s.label}, {"x", numbers(s.x)}, {"y", numbers(s.y)}, {"style", style_name(s.style)},
+                      {"color", s.color}};
+    if (!s.y_low.empty()) js["y_low"] = numbers(s.y_low), js["y_high"] = numbers(s.y_high);
+    if (!s.x_high.empty()) js["x_high"] = numbers(s.x_high);
+    series.push_back(std::move(js));
   }
-};
+  j["series"] = std::move(series);
+  if (p.heatmap) {
+    auto values = nlohmann::json::array();
+    for (const auto& row : p.heatmap->values) values.push_back(numbers(row));
+    j["heatmap"] = {{"rows", p.heatmap->rows},       {"columns", p.heatmap->columns}, {"values", std::move(values)},
+                    {"vmin", p.heatmap->vmin},       {"vmax", p.heatmap->vmax},       {"annotate", p.heatmap->annotate},
+                    {"colorbar", p.heatmap->colorbar}};
+  }
+  return j;
+}
 
 }  // namespace
 
-bool plotting_available() { return std::system("gnuplot --version >/dev/null 2>&1") == 0; }
+Figure one_panel(std::string name, Panel panel) {
+  Figure f;
+  f.name = std::move(name);
+  f.panels.push_back(std::move(panel));
+  return f;
+}
 
-std::string render_svg(const Plot& p) {
-  std::vector<const Series*> used;
-  for (const auto& s : p.series)
-    if (!s.x.empty()) used.push_back(&s);
-  if (used.empty()) return "";
-  TempDir tmp;
-  std::string script = fmt::format("set terminal svg size {},{} dynamic noenhanced font 'sans,11' background '#ffffff'\n", p.width, p.height);
-  script += fmt::format("set output {}\n", quoted((tmp.path / "plot.svg").string()));
-  script += fmt::format("set title {}\nset xlabel {}\nset ylabel {}\n", quoted(p.title), quoted(p.xlabel), quoted(p.ylabel));
-  script += "set key outside right top\nset grid\n";
-  if (p.logx) script += "set logscale x\n";
-  if (p.logy) script += "set logscale y\n";
-  script += p.extra + "\n";
-  std::string plot_cmd = "plot ";
-  for (std::size_t i = 0; i < used.size(); ++i) {
-    const auto data = tmp.path / fmt::format("s{}.dat", i);
-    std::ofstream out(data);
-    for (std::size_t k = 0; k < used[i]->x.size() && k < used[i]->y.size(); ++k)
-      out << fmt::format("{:.17g} {:.17g}\n", used[i]->x[k], used[i]->y[k]);
-    plot_cmd += fmt::format("{}{} using 1:2 with {} title {}", i ? ", " : "", quoted(data.string()), used[i]->style,
-                            quoted(used[i]->title));
+nlohmann::json figure_json(const Figure& f) {
+  auto panels = nlohmann::json::array();
+  for (const auto& p : f.panels) panels.push_back(panel_json(p));
+  return {{"name", f.name},
+          {"title", f.title},
+          {"columns", f.columns},
+          {"panel_width", f.panel_width},
+          {"panel_height", f.panel_height},
+          {"panels", std::move(panels)}};
+}
+
+bool has_data(const Figure& f) {
+  for (const auto& p : f.panels) {
+    if (p.heatmap && !p.heatmap->values.empty()) return true;
+    for (const auto& s : p.series)
+      for (double y : s.y)
+        if (std::isfinite(y)) return true;
   }
-  script += plot_cmd + "\n";
-  const auto script_path = tmp.path / "plot.gp";
-  std::ofstream(script_path) << script;
-  const std::string cmd = fmt::format("gnuplot {} 2>{}", quoted(script_path.string()), quoted((tmp.path / "err.txt").string()));
-  if (std::system(cmd.c_str()) != 0) {
-    std::ifstream err(tmp.path / "err.txt");
-    std::string first;
-    std::getline(err, first);
-    throw Error(fmt::format("gnuplot failed: {}", first));
+  return false;
+}
+
+std::string figure_stem(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    const bool keep = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+    if (keep) out += c;
+    else if (!out.empty() && out.back() != '-') out += '-';
   }
-  std::ifstream in(tmp.path / "plot.svg");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string svg = ss.str();
-  // Inline use: drop the XML prologue and doctype.
-  const auto start = svg.find("<svg");
-  return start == std::string::npos ? svg : svg.substr(start);
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? "figure" : out;
 }
 
 }  // namespace saturn

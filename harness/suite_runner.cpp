@@ -11,7 +11,10 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/version.h"
+#include "harness/kinds/language/spec.h"
+#include "harness/kinds/scan_snap/spec.h"
 #include "harness/task_kind.h"
+#include "languages/registry.h"
 
 namespace saturn {
 
@@ -30,20 +33,6 @@ nlohmann::json read_summary(const fs::path& p) {
   const auto j = nlohmann::json::parse(read_text(p), nullptr, false);
   if (j.is_discarded() || !j.is_object()) throw Error(fmt::format("{}: not a valid summary (delete it to redo the run)", p.string()));
   return j;
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-// Shortest text that reads back as the same double; empty for NaN / null.
-std::string csv_number(const nlohmann::json& v) {
-  if (!v.is_number()) return "";
-  const double x = v.get<double>();
-  return std::isfinite(x) ? fmt::format("{}", x) : "";
 }
 
 nlohmann::ordered_json rows_json(const std::vector<ResultRow>& rows) {
@@ -75,19 +64,27 @@ std::string sweep_values(const RunRecord& r, const std::vector<std::string>& key
   return s;
 }
 
+// The columns every row of results.csv and runs.csv starts with (docs/results-schema.md).
 std::string run_prefix(const RunRecord& r, const std::vector<std::string>& keys) {
-  return csv_field(r.point->task.name) + "," + csv_field(r.point->id) + "," + r.summary.value("kind", std::string()) +
-         sweep_values(r, keys) + "," + std::to_string(r.summary.value("seed", std::uint64_t{0}));
+  const auto labels = run_labels(r);
+  return csv_field(r.point->task.name) + "," + csv_field(r.point->id) + "," + r.summary.value("kind", std::string()) + "," +
+         csv_field(labels.language) + "," + csv_field(labels.variant) + sweep_values(r, keys) + "," +
+         std::to_string(r.summary.value("seed", std::uint64_t{0}));
 }
 
 std::string header_prefix(const std::vector<std::string>& keys) {
-  std::string h = "task,run,kind";
+  std::string h = "task,run,kind,language,variant";
   for (const auto& k : keys) h += "," + csv_field(k);
   return h + ",seed";
 }
 
-void write_suite_files(const std::string& suite, const std::vector<const RunPoint*>& runs, const SuiteOptions& o,
-                       const std::vector<RunRecord>& done) {
+double json_number(const nlohmann::json& row, const char* key) {
+  return row.contains(key) && row[key].is_number() ? row[key].get<double>() : std::nan("");
+}
+
+// Returns write_report's problem line.
+std::string write_suite_files(const std::string& suite, const std::vector<const RunPoint*>& runs, const SuiteOptions& o,
+                              const std::vector<RunRecord>& done) {
   write_file_atomic(o.out / "results.csv", results_csv(done));
   write_file_atomic(o.out / "runs.csv", runs_csv(done));
   nlohmann::ordered_json manifest;
@@ -100,10 +97,55 @@ void write_suite_files(const std::string& suite, const std::vector<const RunPoin
   for (const RunPoint* p : runs) list.push_back({{"run", p->id}, {"complete", fs::exists(o.out / p->id / "summary.json")}});
   manifest["run_list"] = list;
   write_file_atomic(o.out / "suite.json", manifest.dump(2) + "\n");
-  write_report(suite, done, o.out);
+  return write_report(suite, done, o.out);
 }
 
 }  // namespace
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string csv_number(double x) { return std::isfinite(x) ? fmt::format("{}", x) : ""; }
+
+RunLabels run_labels(const RunRecord& run) {
+  RunLabels labels;
+  const TaskKind* kind = run.point->task.runner.get();
+  if (const TaskSpec* spec = language_spec(kind)) labels.language = make_language(spec->language)->spec();
+  if (const ScanSnapSpec* spec = scan_snap_spec(kind))
+    labels.variant = spec->variant == ScanSnapSpec::Variant::reparam ? "reparam" : "transformer";
+  return labels;
+}
+
+std::vector<TidyRow> tidy_rows(const RunRecord& run) {
+  const TaskKind* kind = run.point->task.runner.get();
+  const TaskSpec* language = language_spec(kind);
+  const bool scan_snap = scan_snap_spec(kind) != nullptr;
+  std::vector<TidyRow> out;
+  for (const auto& row : run.summary.value("rows", nlohmann::json::array())) {
+    TidyRow t;
+    t.mode = row.value("mode", "");
+    if (scan_snap && (t.mode == "reparam" || t.mode == "transformer")) t.mode = "softmax";
+    const std::string bin = row.value("bin", "");
+    t.split = bin.rfind("test", 0) == 0 ? "test" : bin;
+    if (language) {
+      if (bin == "train") t.lengths = language->train.lengths;
+      for (const auto& b : language->test_bins)
+        if (bin == "test_" + b.lengths.str()) t.lengths = b.lengths;
+      if (!t.lengths)
+        throw Error(fmt::format("{}: summary.json row names split '{}', which task '{}' does not have", run.dir.string(), bin,
+                                run.point->task.name));
+    }
+    t.strings = row.value("strings", 0);
+    t.accuracy = json_number(row, "accuracy");
+    t.loss = json_number(row, "loss");
+    out.push_back(std::move(t));
+  }
+  return out;
+}
 
 Shard parse_shard(const std::string& text) {
   Shard s;
@@ -142,13 +184,13 @@ std::vector<RunRecord> complete_runs(const std::vector<const RunPoint*>& runs, c
 
 std::string results_csv(const std::vector<RunRecord>& runs) {
   const auto keys = sweep_keys(runs);
-  std::string csv = header_prefix(keys) + ",mode,bin,strings,accuracy,loss\n";
+  std::string csv = header_prefix(keys) + ",mode,split,bin_min,bin_max,strings,accuracy,loss\n";
   for (const auto& r : runs) {
     const std::string prefix = run_prefix(r, keys);
-    const auto rows = r.summary.value("rows", nlohmann::json::array());
-    for (const auto& row : rows)
-      csv += fmt::format("{},{},{},{},{},{}\n", prefix, csv_field(row.value("mode", "")), csv_field(row.value("bin", "")),
-                         row.value("strings", 0), csv_number(row["accuracy"]), csv_number(row["loss"]));
+    for (const auto& t : tidy_rows(r))
+      csv += fmt::format("{},{},{},{},{},{},{},{}\n", prefix, csv_field(t.mode), csv_field(t.split),
+                         t.lengths ? std::to_string(t.lengths->lo) : "", t.lengths ? std::to_string(t.lengths->hi) : "",
+                         t.strings, csv_number(t.accuracy), csv_number(t.loss));
   }
   return csv;
 }
@@ -167,7 +209,7 @@ std::string runs_csv(const std::vector<RunRecord>& runs) {
   for (const auto& r : runs) {
     csv += run_prefix(r, keys);
     const auto scalars = r.summary.value("scalars", nlohmann::json::object());
-    for (const auto& n : names) csv += "," + (scalars.contains(n) ? csv_number(scalars[n]) : std::string());
+    for (const auto& n : names) csv += "," + csv_number(json_number(scalars, n.c_str()));
     csv += "\n";
   }
   return csv;
@@ -230,7 +272,12 @@ SuiteOutcome run_suite(const std::string& suite, const std::vector<const RunPoin
   }
   const auto done = complete_runs(runs, o.out);
   outcome.complete = done.size();
-  if (o.write_files) write_suite_files(suite, runs, o, done);
+  if (o.write_files) {
+    outcome.report_problem = write_suite_files(suite, runs, o, done);
+    if (o.progress && !outcome.report_problem.empty())
+      fmt::print(stderr, "note: report.html: {} (Debian: apt-get install python3-matplotlib; then the same command with "
+                 "--report-only)\n", outcome.report_problem);
+  }
   return outcome;
 }
 

@@ -10,17 +10,20 @@
 //   <run id>/config.yaml   the task as resolved
 //   <run id>/summary.json  seed, git revision, timings, rows, scalars, the kind's details
 //   <run id>/...           the kind's files (metrics.jsonl, model/, traces)
-//   results.csv            one row per run x mode x bin (only complete runs, suite order)
+//   results.csv            one row per run x mode x split (only complete runs, suite order)
 //   runs.csv               one row per run: sweep values, seed and the run's scalars
+//   (both in the tidy schema of docs/results-schema.md, built from tidy_rows)
 //   report.html            harness/report.h
 //   suite.json             suite, task file, git revision, runs and which are complete
 #pragma once
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "harness/length_range.h"
 #include "harness/report.h"
 #include "harness/task.h"
 
@@ -49,6 +52,7 @@ struct SuiteOutcome {
   std::size_t ran = 0, skipped = 0, failed = 0;
   std::size_t complete = 0;  // complete runs found afterwards (all shards)
   std::vector<std::string> failures;  // "run id: message"
+  std::string report_problem;         // why report.html's figures are missing (harness/report.h); empty: drawn
 };
 
 // The runs of a shard, in suite order.
@@ -61,6 +65,33 @@ SuiteOutcome run_suite(const std::string& suite, const std::vector<const RunPoin
 
 // The complete runs among `runs` (summary.json present), in order.
 std::vector<RunRecord> complete_runs(const std::vector<const RunPoint*>& runs, const std::filesystem::path& out);
+
+// What a run is about, for the CSVs: the language kind's language (canonical spec, e.g.
+// "dyck:k=2") and scan_snap's model variant (reparam | transformer); empty for other kinds.
+struct RunLabels {
+  std::string language, variant;
+};
+RunLabels run_labels(const RunRecord& run);
+
+// One row of results.csv in the tidy schema (docs/results-schema.md): a run evaluated in one
+// attention mode on one split.
+struct TidyRow {
+  std::string mode;                    // softmax | saturated | hard | scaled:RHO | ...
+  std::string split;                   // train | test
+  std::optional<LengthRange> lengths;  // the split's string lengths (language kind; none otherwise)
+  int strings = 0;
+  double accuracy = 0, loss = 0;       // NaN when not measured
+};
+// A complete run's rows (summary.json "rows") in the tidy schema, in their recorded order.
+// scan_snap's old rows name the variant as the mode: they become mode softmax (both variants
+// attend by softmax). Throws saturn::Error for a language run whose row names a split its task
+// does not have.
+std::vector<TidyRow> tidy_rows(const RunRecord& run);
+
+// Shortest text that reads back as the same double; empty for NaN and infinities.
+std::string csv_number(double x);
+// A CSV field, quoted when it holds a comma, quote or newline.
+std::string csv_field(const std::string& s);
 
 // results.csv and runs.csv contents for complete runs (deterministic: no timings).
 std::string results_csv(const std::vector<RunRecord>& runs);

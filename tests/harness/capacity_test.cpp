@@ -46,10 +46,16 @@ TEST(Capacity, ReadsRowsAndVerificationOfLanguageRuns) {
   const auto rows = capacity_rows({lang, grok});
   ASSERT_EQ(rows.size(), 2u);  // the grokking run is not a language run
   EXPECT_EQ(rows[0].task, "a");
+  EXPECT_EQ(rows[0].run, "a");
   EXPECT_EQ(rows[0].language, "anbn");
   EXPECT_EQ(rows[0].mode, "softmax");
-  EXPECT_EQ(rows[0].bins, (std::vector<std::string>{"train", "test_10..12"}));
-  EXPECT_EQ(rows[0].accuracy, (std::vector<double>{1.0, 0.5}));
+  ASSERT_EQ(rows[0].splits.size(), 2u);
+  EXPECT_EQ(rows[0].splits[0].split, "train");
+  EXPECT_EQ(rows[0].splits[0].lengths, (LengthRange{2, 8}));
+  EXPECT_EQ(rows[0].splits[1].split, "test");
+  EXPECT_EQ(rows[0].splits[1].lengths, (LengthRange{10, 12}));
+  EXPECT_EQ(rows[0].splits[0].accuracy, 1.0);
+  EXPECT_EQ(rows[0].splits[1].accuracy, 0.5);
   EXPECT_EQ(rows[0].verified_length, 0);  // not verified in this mode
   EXPECT_FALSE(rows[0].exact);
   EXPECT_EQ(rows[1].mode, "hard");
@@ -57,12 +63,16 @@ TEST(Capacity, ReadsRowsAndVerificationOfLanguageRuns) {
   EXPECT_FALSE(rows[1].exact);
   EXPECT_EQ(rows[1].counterexample, "ab");
   EXPECT_EQ(capacity_csv({rows[1]}),
-            "task,language,mode,bin,accuracy,verified_length,recognizes_exactly,counterexample\n"
-            "a,\"anbn\",hard,train,0.250000,4,no,ab\n"
-            "a,\"anbn\",hard,test_10..12,0.125000,4,no,ab\n");
+            "task,run,language,mode,split,bin_min,bin_max,strings,accuracy,verified_length,recognizes_exactly,counterexample\n"
+            "a,a,anbn,hard,train,2,8,10,0.25,4,0,ab\n"
+            "a,a,anbn,hard,test,10,12,10,0.125,4,0,ab\n");
+  // Not verified in a mode: verified_length and recognizes_exactly are empty, not 0.
+  EXPECT_EQ(capacity_csv({rows[0]}).substr(capacity_csv({rows[0]}).find('\n') + 1),
+            "a,a,anbn,softmax,train,2,8,10,1,,,\n"
+            "a,a,anbn,softmax,test,10,12,10,0.5,,,\n");
   EXPECT_EQ(capacity_markdown({rows[1]}),
-            "| task | language | mode | accuracy per bin | recognizes exactly up to N |\n|---|---|---|---|---|\n"
-            "| a | `anbn` | hard | train: 0.250, test_10..12: 0.125 | no (N = 4), e.g. `ab` |\n");
+            "| run | language | mode | accuracy per split (lengths) | recognizes exactly up to N |\n|---|---|---|---|---|\n"
+            "| a | `anbn` | hard | train 2..8: 0.250, test 10..12: 0.125 | no (N = 4), e.g. `ab` |\n");
 }
 
 TEST(Capacity, EqualsWhatTheSuiteRecorded) {
@@ -81,11 +91,12 @@ TEST(Capacity, EqualsWhatTheSuiteRecorded) {
   const auto& s = done[0].summary;
   std::size_t k = 0;
   for (const auto& r : rows) {
-    ASSERT_EQ(r.bins.size(), 2u);
-    for (std::size_t i = 0; i < r.bins.size(); ++i, ++k) {
+    ASSERT_EQ(r.splits.size(), 2u);
+    for (std::size_t i = 0; i < r.splits.size(); ++i, ++k) {
       EXPECT_EQ(s["rows"][k]["mode"], r.mode);
-      EXPECT_EQ(s["rows"][k]["bin"], r.bins[i]);
-      EXPECT_EQ(s["rows"][k]["accuracy"].get<double>(), r.accuracy[i]);
+      EXPECT_EQ(s["rows"][k]["bin"], i == 0 ? "train" : "test_10..12");
+      EXPECT_EQ(r.splits[i].lengths, i == 0 ? (LengthRange{2, 8}) : (LengthRange{10, 12}));
+      EXPECT_EQ(s["rows"][k]["accuracy"].get<double>(), r.splits[i].accuracy);
     }
     EXPECT_EQ(r.verified_length, 4);
     EXPECT_EQ(r.exact, s["scalars"]["exact_" + r.mode].get<double>() == 1.0);

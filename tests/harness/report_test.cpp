@@ -70,7 +70,7 @@ TEST(Report, OneSectionPerKindPresent) {
   EXPECT_EQ(h.find("<h2>Grokking"), std::string::npos);
   EXPECT_EQ(h.find("<h2>Scan and snap"), std::string::npos);
   // The accuracy table has the run, its language and each bin's accuracy.
-  EXPECT_NE(h.find("<td>lang</td><td>anbn</td><td>softmax</td><td>train: 0.750</td><td>test_10..12: 0.500</td>"),
+  EXPECT_NE(h.find("<td>lang</td><td>anbn</td><td>softmax</td><td>train 2..8: 0.750</td><td>test 10..12: 0.500</td>"),
             std::string::npos)
       << h;
   EXPECT_NE(h.find("final_loss"), std::string::npos);

@@ -162,7 +162,8 @@ TEST(SuiteRunner, ShardedRunsGiveTheSameResultsAsOneProcess) {
 
   // results.csv: a header and one row per run x mode x bin.
   const auto csv = read(o.out / "results.csv");
-  EXPECT_EQ(csv.substr(0, csv.find('\n')), "task,run,kind,optimizer.lr,model.layer_norm,seed,mode,bin,strings,accuracy,loss");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "task,run,kind,language,variant,optimizer.lr,model.layer_norm,seed,mode,split,bin_min,bin_max,strings,"
+                                          "accuracy,loss");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 4 * 3 * 2 + 1 * 1 * 2);  // b: softmax only
   EXPECT_TRUE(fs::exists(o.out / "report.html"));
   EXPECT_TRUE(fs::exists(o.out / runs[0]->id / "config.yaml"));

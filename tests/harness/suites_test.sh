@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every suite of tasks.yaml, scaled down to seconds with --set, runs end to end; its outputs are
-# complete (a summary per run, suite.json, results.csv, runs.csv, report.html with plots) and
+# complete (a summary per run, suite.json, results.csv, runs.csv, report.html with figures) and
 # consistent (results.csv has the rows the summaries announce).
 # Usage: suites_test.sh SATURN TASKS_YAML
 set -euo pipefail
@@ -21,8 +21,8 @@ check() {  # suite, then saturn run arguments
   expected=$(cat $(find "$dir" -name summary.json) | grep -c '"mode":' || true)
   [[ $rows -eq $expected && $rows -gt 0 ]] || { echo "$suite: results.csv has $rows rows, summaries $expected"; exit 1; }
   [[ $(($(wc -l < "$dir/runs.csv") - 1)) -eq $total ]] || { echo "$suite: runs.csv rows != runs"; exit 1; }
-  if command -v gnuplot >/dev/null; then
-    grep -q "<svg" "$dir/report.html" || { echo "$suite: report without plots"; exit 1; }
+  if "${SATURN_PYTHON:-/usr/bin/python3}" -c "import matplotlib" 2>/dev/null; then
+    grep -q "data:image/png;base64" "$dir/report.html" || { echo "$suite: report without figures"; exit 1; }
   fi
   echo "$suite: $total runs, $rows result rows"
 }

@@ -7,7 +7,6 @@
 #include <set>
 
 #include "harness/kinds/grokking/spec.h"
-#include "harness/plot.h"
 #include "harness/report.h"
 
 namespace saturn {
@@ -45,7 +44,9 @@ Series mean_series(const std::vector<const GrokRun*>& runs, const char* split, c
       sum += v;
       ++n;
     }
-  Series s{title, {}, {}, "lines"};
+  Series s;
+  s.label = title;
+  s.style = Series::Style::line;
   for (const auto& [step, sn] : acc)
     if (sn.second == static_cast<int>(runs.size()) && !(skip_zero && step == 0)) {
       s.x.push_back(static_cast<double>(step));
@@ -106,12 +107,12 @@ std::string report_section_grokking(const std::vector<RunRecord>& records) {
   // Accuracy vs step, one plot per placement: test accuracy per alpha, train accuracy at the reference alpha.
   h += "<h3>Train and test accuracy</h3>\n";
   for (const auto& p : placements) {
-    Plot plot;
+    Panel plot;
     plot.title = "accuracy, " + p;
     plot.xlabel = "step";
     plot.ylabel = "accuracy (mean over seeds)";
     plot.logx = true;
-    plot.extra = "set yrange [0:1.02]; set key bottom right";
+    plot.ylim = {0, 1.02};
     for (double a : alphas) {
       std::vector<const GrokRun*> sel;
       for (const auto& r : runs)
@@ -119,21 +120,21 @@ std::string report_section_grokking(const std::vector<RunRecord>& records) {
       if (sel.empty()) continue;
       if (a == ref_alpha) {
         auto tr = mean_series(sel, "train", "accuracy", fmt::format("train α={}", a), true);
-        tr.style = "lines dashtype 2";
+        tr.style = Series::Style::dashed;
         plot.series.push_back(std::move(tr));
       }
       plot.series.push_back(mean_series(sel, "test", "accuracy", fmt::format("test α={}", a), true));
     }
-    h += html_figure(plot);
+    h += html_figure(one_panel("grokking-accuracy-" + p, std::move(plot)));
   }
 
   // Attention entropy vs step and effective rank vs test accuracy, at the reference alpha.
-  Plot ent;
+  Panel ent;
   ent.title = fmt::format("attention entropy (test, α = {})", ref_alpha);
   ent.xlabel = "step";
   ent.ylabel = "mean head entropy (nats)";
   ent.logx = true;
-  Plot rank;
+  Panel rank;
   rank.title = fmt::format("pre-logit feature effective rank vs test accuracy (α = {})", ref_alpha);
   rank.xlabel = "test accuracy";
   rank.ylabel = "effective rank (test features)";
@@ -143,7 +144,9 @@ std::string report_section_grokking(const std::vector<RunRecord>& records) {
       if (r.placement == p && r.alpha == ref_alpha) sel.push_back(&r);
     if (sel.empty()) continue;
     ent.series.push_back(mean_series(sel, "test", "entropy", p, true));
-    Series pts{p, {}, {}, "points"};
+    Series pts;
+    pts.label = p;
+    pts.style = Series::Style::points;
     for (const auto* r : sel)
       for (const auto& rec : r->trace) {
         pts.x.push_back(trace_value(rec, "test", "accuracy"));
@@ -151,10 +154,10 @@ std::string report_section_grokking(const std::vector<RunRecord>& records) {
       }
     rank.series.push_back(std::move(pts));
   }
-  h += "<h3>Attention entropy</h3>\n" + html_figure(ent, "Mean over layers, heads and test queries of each head's entropy;"
+  h += "<h3>Attention entropy</h3>\n" + html_figure(one_panel("grokking-entropy", std::move(ent)), "Mean over layers, heads and test queries of each head's entropy;"
                                                            " the maximum is ln 3 = 1.099 for [a, b, =].");
   h += "<h3>Feature compressibility</h3>\n" +
-       html_figure(rank, "exp(entropy of the normalised eigenvalues of FᵀF), F = features at the last position, every record of every seed.");
+       html_figure(one_panel("grokking-effective-rank", std::move(rank)), "exp(entropy of the normalised eigenvalues of FᵀF), F = features at the last position, every record of every seed.");
   return h;
 }
 

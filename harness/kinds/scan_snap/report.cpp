@@ -12,7 +12,6 @@
 #include <set>
 #include <tuple>
 
-#include "harness/plot.h"
 #include "harness/report.h"
 #include "harness/kinds/scan_snap/spec.h"
 
@@ -53,29 +52,6 @@ bool paper_setting(const ScanSnapSpec& s) {
          s.batch == 128 && s.momentum == 0.9 && !s.zero_init && s.weighted_attention;
 }
 
-struct Stat {
-  std::vector<double> xs;
-  void add(double x) {
-    if (std::isfinite(x)) xs.push_back(x);
-  }
-  double mean() const {
-    double s = 0;
-    for (double x : xs) s += x;
-    return xs.empty() ? std::nan("") : s / static_cast<double>(xs.size());
-  }
-  double sd() const {
-    if (xs.size() < 2) return std::nan("");
-    const double m = mean();
-    double s = 0;
-    for (double x : xs) s += (x - m) * (x - m);
-    return std::sqrt(s / static_cast<double>(xs.size() - 1));
-  }
-  std::string str(int digits = 3) const {
-    if (xs.empty()) return "–";
-    return xs.size() < 2 ? fmt::format("{:.{}f}", mean(), digits) : fmt::format("{:.{}f} ± {:.{}f}", mean(), digits, sd(), digits);
-  }
-};
-
 double scalar(const RunRecord& r, const char* name) {
   const auto& s = r.summary.contains("scalars") ? r.summary["scalars"] : nlohmann::json::object();
   return s.contains(name) && s[name].is_number() ? s[name].get<double>() : std::nan("");
@@ -102,11 +78,10 @@ std::string attention_figure(const RunRecord& r, bool distinct_only) {
   std::vector<std::size_t> distinct;
   for (std::size_t i = 0; i < kinds.size(); ++i)
     if (kinds[i] == "distinct") distinct.push_back(i);
-  Plot p;
+  Panel p;
   p.title = fmt::format("{}: class 0 ({})", r.point->id, distinct_only ? "distinct tokens, renormalised" : "all key tokens");
   p.xlabel = "step";
   p.ylabel = "attention";
-  p.width = 640;
   bool common_titled = false;
   for (std::size_t i = 0; i < kinds.size(); ++i) {
     const bool is_distinct = kinds[i] == "distinct";
@@ -124,16 +99,20 @@ std::string attention_figure(const RunRecord& r, bool distinct_only) {
     }
     if (is_distinct) {
       const auto rank = static_cast<std::size_t>(std::find(distinct.begin(), distinct.end(), i) - distinct.begin());
-      s.style = fmt::format("lines lw 2 lc rgb '{}'", ramp(rank, distinct.size()));
-      s.title = fmt::format("distinct w={:.3f}", c["weights"][i].get<double>());
+      s.style = Series::Style::line;
+      s.color = ramp(rank, distinct.size());
+      s.label = fmt::format("distinct w={:.3f}", c["weights"][i].get<double>());
     } else {
-      s.style = "lines lc rgb '#9a9a9a' dt 2";
-      s.title = common_titled ? "" : "common";
+      s.style = Series::Style::dashed;
+      s.color = "#9a9a9a";
+      s.label = common_titled ? "" : "common";
       common_titled = true;
     }
     p.series.push_back(std::move(s));
   }
-  return html_figure(p, distinct_only ? "Distinct tokens lose attention from the rarest (light) to the most frequent (dark)."
+  Figure f = one_panel(fmt::format("scan-snap-attention-{}{}", r.point->id, distinct_only ? "-distinct" : ""), std::move(p));
+  f.panel_width = 6.4;
+  return html_figure(f, distinct_only ? "Distinct tokens lose attention from the rarest (light) to the most frequent (dark)."
                                       : "Attention leaves the common tokens (grey, dashed) for the distinct ones.");
 }
 
@@ -185,16 +164,16 @@ std::string report_section_scan_snap(const std::vector<RunRecord>& runs) {
       for (const auto& [metric, label] : {std::pair{"final_distinct_entropy", "final distinct entropy (nats)"},
                                           std::pair{"distinct_freeze_step", "freeze step"}}) {
         for (int last : lasts) {
-          Plot p;
+          Panel p;
           p.title = fmt::format("{} tokens query, {} next", last, last * first->data.num_next_per_last);
           p.xlabel = "lr ratio eta_Y / eta_Z";
           p.ylabel = label;
           p.logx = true;
-          p.width = 420;
-          p.height = 320;
           for (double lr : rates) {
-            Series s{fmt::format("eta_Z={:g}", lr), {}, {}, "linespoints pt 7"};
-            Series ref{fmt::format("paper eta_Z={:g}", lr), {}, {}, "linespoints dt 2 pt 6"};
+            Series s, ref;
+            s.label = fmt::format("eta_Z={:g}", lr);
+            ref.label = fmt::format("paper eta_Z={:g}", lr);
+            ref.style = Series::Style::dashed;
             for (double ratio : ratios) {
               const Key k{last, lr, ratio};
               if (!cells.count(k)) continue;
@@ -207,17 +186,16 @@ std::string report_section_scan_snap(const std::vector<RunRecord>& runs) {
             p.series.push_back(std::move(s));
             if (!ref.x.empty()) p.series.push_back(std::move(ref));
           }
-          h += html_figure(p);
+          h += html_figure(one_panel(fmt::format("scan-snap-{}-{}-last{}", name, metric, last), std::move(p)));
         }
       }
     }
     // Mean drop step by weight rank, one line per ratio.
     {
-      Plot p;
+      Panel p;
       p.title = "when distinct tokens start losing attention";
       p.xlabel = "distinct token by co-occurrence weight (1 = rarest)";
       p.ylabel = "mean drop step";
-      p.width = 480;
       for (double ratio : ratios) {
         std::vector<double> sum;
         int n = 0;
@@ -229,11 +207,12 @@ std::string report_section_scan_snap(const std::vector<RunRecord>& runs) {
           for (std::size_t i = 0; i < d.size(); ++i) sum[i] += d[i].get<double>();
           ++n;
         }
-        Series s{fmt::format("ratio {:g}", ratio), {}, {}, "linespoints pt 7"};
+        Series s;
+        s.label = fmt::format("ratio {:g}", ratio);
         for (std::size_t i = 0; i < sum.size() && n > 0; ++i) s.x.push_back(static_cast<double>(i + 1)), s.y.push_back(sum[i] / n);
         p.series.push_back(std::move(s));
       }
-      h += html_figure(p, "Tokens that never drop count as one step past the end.");
+      h += html_figure(one_panel(fmt::format("scan-snap-{}-drop-step", name), std::move(p)), "Tokens that never drop count as one step past the end.");
     }
     // Table.
     std::vector<std::vector<std::string>> rows;
