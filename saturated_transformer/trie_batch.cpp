@@ -40,8 +40,10 @@ TrieBatch::TrieBatch(const Evaluator& ev, int sigma, int max_depth, int rows)
   att_.resize(rows_, d);
   final_.resize(rows_, d);
   ffn_.resize(rows_, c.d_ff);
-  scores_.resize(D);
-  weights_.resize(D);
+  q0_.resize(rows_, d);
+  scores_all_.resize(rows_, D);
+  weights_all_.resize(rows_, D);
+  shared_.resize(D, 3 * d);
   for (const auto& l : ev_.layers_) {
     RowMatrix w(3 * d, d);  // (3d, d)
     w << l.wq, l.wk, l.wv;
@@ -136,28 +138,41 @@ void TrieBatch::attention(int layer, int depth, long n) {
   const auto& c = ev_.config();
   const long d = c.d_model, dh = c.d_head(), V = c.vocab, D = max_depth_ + 1, keys = depth + 1;
   const double inv_sqrt = 1.0 / std::sqrt(static_cast<double>(dh));
-  auto scores = scores_.head(keys);    // (T + 1)
-  auto weights = weights_.head(keys);  // (T + 1)
-  for (long i = 0; i < n; ++i) {
-    const int* anc = &anc_[static_cast<std::size_t>(i * D)];
-    for (long j = 0; j < keys; ++j) {  // the q|k|v row of position j of node i's word
-      const Level& level = levels_[static_cast<std::size_t>(j)];
-      const int node = anc[j];
-      key_rows_[static_cast<std::size_t>(j)] =
-          layer == 0 ? qkv0_.row(j * V + level.symbol[static_cast<std::size_t>(node)]).data()
-                     : level.qkv[static_cast<std::size_t>(layer)].row(node).data();
+  // The q|k|v row of position j of node i's word.
+  auto row = [&](long i, long j) -> const double* {
+    const Level& level = levels_[static_cast<std::size_t>(j)];
+    const int node = anc_[static_cast<std::size_t>(i * D + j)];
+    return layer == 0 ? qkv0_.row(j * V + level.symbol[static_cast<std::size_t>(node)]).data()
+                      : level.qkv[static_cast<std::size_t>(layer)].row(node).data();
+  };
+  // Positions 0..m-1 hold the same node for every node of the slice (ancestors are monotone in i).
+  long m = 0;
+  while (m < keys && anc_[static_cast<std::size_t>(m)] == anc_[static_cast<std::size_t>((n - 1) * D + m)]) ++m;
+  for (long j = 0; j < m; ++j) shared_.row(j) = Eigen::Map<const Eigen::RowVectorXd>(row(0, j), 3 * d);
+  const auto shared = shared_.topRows(m);  // (m, 3d)
+  // The slice's queries (n, d): the first layer's from the table.
+  if (layer == 0)
+    for (long i = 0; i < n; ++i) q0_.row(i) = Eigen::Map<const Eigen::RowVectorXd>(row(i, depth), d);
+  const Level& level = levels_[static_cast<std::size_t>(depth)];
+  const RowMatrix& qsrc = layer == 0 ? q0_ : level.qkv[static_cast<std::size_t>(layer)];
+  const Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>> q(qsrc.data(), n, d, Eigen::OuterStride<>(qsrc.cols()));  // (n, d)
+  auto scores = scores_all_.topLeftCorner(n, keys);    // (n, T + 1) one head's
+  auto weights = weights_all_.topLeftCorner(n, keys);  // (n, T + 1)
+  for (long h = 0; h < c.n_heads; ++h) {
+    const long at = h * dh;
+    scores.leftCols(m).noalias() = q.middleCols(at, dh) * shared.middleCols(d + at, dh).transpose();
+    for (long i = 0; i < n; ++i) {
+      const Eigen::Map<const Seg> qh(q.row(i).data() + at, dh);
+      for (long j = m; j < keys; ++j) scores(i, j) = qh.dot(Eigen::Map<const Seg>(row(i, j) + d + at, dh));
     }
-    const double* q = key_rows_[static_cast<std::size_t>(depth)];
-    for (long h = 0; h < c.n_heads; ++h) {
-      const Eigen::Map<const Seg> qh(q + h * dh, dh);
-      for (long j = 0; j < keys; ++j)
-        scores[j] = qh.dot(Eigen::Map<const Seg>(key_rows_[static_cast<std::size_t>(j)] + d + h * dh, dh));
-      scores *= inv_sqrt;
-      ev_.attention_weights(scores, weights);
-      Eigen::Map<Seg> out(heads_.row(i).data() + h * dh, dh);
-      out.setZero();
-      for (long j = 0; j < keys; ++j)  // hard and saturated weights are mostly 0: skip those terms
-        if (weights[j] != 0) out += weights[j] * Eigen::Map<const Seg>(key_rows_[static_cast<std::size_t>(j)] + 2 * d + h * dh, dh);
+    scores *= inv_sqrt;
+    for (long i = 0; i < n; ++i) ev_.attention_weights(scores.row(i), weights.row(i));
+    auto out = heads_.topRows(n).middleCols(at, dh);  // (n, dh)
+    out.noalias() = weights.leftCols(m) * shared.middleCols(2 * d + at, dh);
+    for (long i = 0; i < n; ++i) {
+      Eigen::Map<Seg> o(heads_.row(i).data() + at, dh);
+      for (long j = m; j < keys; ++j)  // hard and saturated weights are mostly 0: skip those terms
+        if (weights(i, j) != 0) o += weights(i, j) * Eigen::Map<const Seg>(row(i, j) + 2 * d + at, dh);
     }
   }
 }

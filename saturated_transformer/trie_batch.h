@@ -68,6 +68,9 @@ class TrieBatch {
   void reserve(Level& level, int n) const;
   // Evaluates the `size` nodes of level `depth` (parents and symbols filled in).
   void forward(int depth);
+  // Attention of the slice's n nodes at `depth` in layer `layer` into heads_. The positions whose
+  // node every node of the slice shares (the common path from BOS) are scored and summed as matrix
+  // products over the slice; the rest node by node.
   template <int DH>
   void attention(int layer, int depth, long n);
 
@@ -77,9 +80,10 @@ class TrieBatch {
   RowMatrix qkv0_;              // (vocab * (max_depth + 1), 3d) first layer's q|k|v of (token, position)
   std::vector<int> anc_;        // (rows, max_depth + 1) ancestor of each node of the slice at each depth
   std::vector<const double*> key_rows_;               // (max_depth + 1) one node's q|k|v row at each depth
-  RowMatrix x_, normed_, heads_, att_, final_;        // (rows, d)
+  RowMatrix x_, normed_, heads_, att_, final_, q0_;   // (rows, d)
+  RowMatrix scores_all_, weights_all_;                // (rows, max_depth + 1) one head's scores / weights
+  RowMatrix shared_;                                  // (max_depth + 1, 3d) q|k|v rows of the common path
   RowMatrix ffn_;                                     // (rows, d_ff)
-  Eigen::RowVectorXd scores_, weights_;               // (max_depth + 1)
   std::vector<RowMatrix> wqkv_;                       // [layer] (3d, d) q|k|v weights stacked, [out, in]
   std::vector<Eigen::RowVectorXd> bqkv_;              // [layer] (3d)
 };
