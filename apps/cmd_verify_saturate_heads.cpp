@@ -1,6 +1,7 @@
 // Saturated-attention simulator commands: verify, saturate, heads, constructions.
 #include <algorithm>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include "harness/kinds/language/splits.h"
 #include "harness/kinds/language/spec.h"
 #include "harness/length_range.h"
+#include "harness/progress.h"
 #include "harness/task_file.h"
 #include "languages/registry.h"
 #include "saturated_transformer/constructions.h"
@@ -53,6 +55,16 @@ void print_counts(const char* what, const VerifyCounts& c) {
   show("false rejects", c.false_reject_examples);
 }
 
+constexpr double kVerifyProgressAbove = 2.0;  // verify prints progress when estimated to take longer (s)
+
+// "0.42 s", "3 min 20 s", "2 h 05 min".
+std::string format_seconds(double s) {
+  if (s < 60) return fmt::format("{:.2g} s", s);
+  const auto total = static_cast<long long>(s + 0.5);
+  if (total < 3600) return fmt::format("{} min {:02} s", total / 60, total % 60);
+  return fmt::format("{} h {:02} min", total / 3600, total % 3600 / 60);
+}
+
 struct VerifyArgs {
   std::string model, language, mode = "saturated", long_length, json_out;
   int max_length = 10, min_length = 0, long_samples = 0, threads = 0;
@@ -80,7 +92,24 @@ int run_verify(const VerifyArgs& a) {
   }
   check_verify_budget(*lang, o);  // too many strings is bad input: exit 2, before anything runs
   inputs_checked();
+  // The cost, from a timed sample, before starting; progress lines for runs longer than a few seconds.
+  const auto est = estimate_verify(weights, *lang, o);
+  fmt::print(stderr, "verify: {} strings up to length {} ({} {}), estimated {} on {} thread{}\n", est.strings,
+             a.max_length, est.evaluated, est.trie ? "trie nodes" : "evaluations", format_seconds(est.seconds),
+             est.threads, est.threads == 1 ? "" : "s");
+  const bool terminal = isatty(fileno(stderr)) != 0;
+  if (est.seconds > kVerifyProgressAbove) {
+    o.progress_seconds = terminal ? 0.5 : std::clamp(est.seconds / 20, 1.0, 60.0);
+    o.on_progress = [terminal](const VerifyProgress& p) {
+      const auto line = fmt::format("verify: {}/{} strings ({:.1f}%), {} elapsed, ETA {}", p.done, p.total,
+                                    100.0 * static_cast<double>(p.done) / static_cast<double>(std::max<std::uint64_t>(p.total, 1)),
+                                    format_seconds(p.seconds), format_seconds(p.eta_seconds));
+      if (terminal) fmt::print(stderr, "\r{}   ", line);
+      else fmt::print(stderr, "{}\n", line);
+    };
+  }
   const auto r = verify(weights, *lang, o);
+  if (o.on_progress) end_progress_on_stderr();
   fmt::print("{} in {} mode against {} (every string up to length {})\n", a.model, o.mode.str(), lang->spec(), a.max_length);
   print_counts("exhaustive", r.exhaustive);
   fmt::print("  {:.0f} strings/s ({:.2f} s)\n", r.strings_per_second(), r.seconds);
