@@ -105,7 +105,7 @@ TransformerResult train_transformer(const Dataset& data, const TransformerOption
     for (std::size_t i = 0; i < sequences.size(); ++i)
       sequences[i] = data.sample(o.seed, static_cast<std::uint64_t>(step) * sequences.size() + i);
     const Batch batch = transformer_batch(sequences);
-    st = forward(r.model, batch, ws);
+    st = forward(r.model, batch, ws, {}, ForwardScope::loss);  // the last layer at the query positions only
     if (!std::isfinite(st.loss)) throw Error(fmt::format("scan_snap transformer: the loss is {} at step {}", st.loss, step));
     if (step % o.record_every == 0) record(step, st.loss);
     std::fill(grads.begin(), grads.end(), 0.0f);
@@ -125,7 +125,7 @@ StepStats evaluate_transformer(const saturn::Model<float>& model, const std::vec
   for (std::size_t lo = 0; lo < sequences.size(); lo += static_cast<std::size_t>(batch)) {
     const std::size_t hi = std::min(sequences.size(), lo + static_cast<std::size_t>(batch));
     const std::vector<Sequence> part(sequences.begin() + static_cast<long>(lo), sequences.begin() + static_cast<long>(hi));
-    const auto st = forward(model, transformer_batch(part), ws);
+    const auto st = forward(model, transformer_batch(part), ws, {}, ForwardScope::loss);
     total.loss += st.loss * static_cast<double>(hi - lo);
     total.correct += st.correct;
     total.strings += static_cast<int>(hi - lo);

@@ -69,6 +69,18 @@ long counted_positions(const Batch& b, long r0, long T) {
   return n;
 }
 
+// lm head: the one counted position of string i (0-based within it), or -1 when the string counts
+// none or several.
+int single_counted_position(const Batch& b, int i) {
+  int pos = -1;
+  for (int r = b.offsets[static_cast<std::size_t>(i)]; r < b.offsets[static_cast<std::size_t>(i) + 1]; ++r)
+    if (b.next_tokens[static_cast<std::size_t>(r)] >= 0) {
+      if (pos >= 0) return -1;
+      pos = r - b.offsets[static_cast<std::size_t>(i)];
+    }
+  return pos;
+}
+
 template <class S>
 S softplus(S z) {
   return std::max(z, S(0)) + std::log1p(std::exp(-std::abs(z)));
@@ -107,15 +119,25 @@ void prepare_forward(const ModelConfig& c, const Batch& batch, Workspace<S>& ws,
   reserve_rows(ws.readout, B, d);
   reserve_vec(ws.readout_logits, B);
   ws.string_loss.assign(static_cast<std::size_t>(B), 0.0);
-  // Narrow pass: the last layer only at each string's readout position.
-  ws.narrow = scope == ForwardScope::loss && c.head == HeadKind::classify && c.readout != ClassifyReadout::mean && L > 0;
+  // Narrow pass: the last layer only at each string's readout position (a classifier reading BOS
+  // or the last token; an lm head whose every string counts exactly one position).
+  ws.narrow = false;
+  if (scope == ForwardScope::loss && L > 0) {
+    if (c.head == HeadKind::classify) ws.narrow = c.readout != ClassifyReadout::mean;
+    if (c.head == HeadKind::lm) {
+      ws.readout_pos.resize(static_cast<std::size_t>(B));
+      ws.narrow = true;
+      for (int i = 0; i < B && ws.narrow; ++i)
+        ws.narrow = (ws.readout_pos[static_cast<std::size_t>(i)] = single_counted_position(batch, i)) >= 0;
+    }
+  }
   if (ws.narrow) {
     ws.readout_rows.resize(static_cast<std::size_t>(B));
     ws.readout_pos.resize(static_cast<std::size_t>(B));
     ws.query_prob_offsets.assign(static_cast<std::size_t>(B) + 1, 0);
     for (std::size_t i = 0; i < static_cast<std::size_t>(B); ++i) {
       const int T = batch.length(static_cast<int>(i));
-      ws.readout_pos[i] = c.readout == ClassifyReadout::bos ? 0 : T - 1;
+      if (c.head == HeadKind::classify) ws.readout_pos[i] = c.readout == ClassifyReadout::bos ? 0 : T - 1;
       ws.readout_rows[i] = batch.offsets[i] + ws.readout_pos[i];
       ws.query_prob_offsets[i + 1] = ws.query_prob_offsets[i] + attention_query_prob_size<S>(c.n_heads, T);
     }
@@ -487,6 +509,15 @@ S next_symbols_string_loss(const Batch& batch, const CMatRef<S>& logits, long r0
   return loss / static_cast<S>(T * O);
 }
 
+// Cross-entropy of one row of logits (O) for `target`; `right` = its argmax is the target.
+template <class Row>
+typename Row::Scalar cross_entropy(const Row& logits, int target, bool& right) {
+  Eigen::Index best = 0;
+  const auto mx = logits.maxCoeff(&best);
+  right = best == target;
+  return mx + std::log((logits.array() - mx).exp().sum()) - logits(target);
+}
+
 // lm loss of the string in rows [r0, r0 + T): the mean over its counted positions (next token >= 0)
 // of the cross-entropy; `all` = every counted position's argmax right.
 template <class S>
@@ -496,28 +527,31 @@ S lm_string_loss(const Batch& batch, const CMatRef<S>& logits, long r0, long T, 
   for (long r = r0; r < r0 + T; ++r) {
     const int target = batch.next_tokens[static_cast<std::size_t>(r)];
     if (target < 0) continue;  // ignored position
-    Eigen::Index best = 0;
-    const S mx = logits.row(r).maxCoeff(&best);
-    loss += mx + std::log((logits.row(r).array() - mx).exp().sum()) - logits(r, target);
-    all = all && best == target;
+    bool right = false;
+    loss += cross_entropy(logits.row(r), target, right);
+    all = all && right;
   }
   return loss / static_cast<S>(counted_positions(batch, r0, T));
 }
 
-// next_symbols / lm heads: logits (N, O) = alpha (z head_w^T + head_b), then each string's loss.
+// next_symbols / lm heads: logits (Z, O) = alpha (z head_w^T + head_b), then each string's loss
+// (Z = N, or B in a narrow lm pass: row i is string i's one counted position).
 template <class S>
 void token_head_forward(const ModelConfig& c, const ModelTensors<const S>& w, const Batch& batch, Workspace<S>& ws,
-                        std::vector<char>& correct) {
-  const long N = batch.num_tokens(), O = c.n_outputs;
-  auto logits = ws.logits.topRows(N);
-  linear_forward<S>(ws.z.topRows(N), w.head_w(), w.head_b(), c.n_outputs, logits);
+                        long Z, std::vector<char>& correct) {
+  const long O = c.n_outputs;
+  auto logits = ws.logits.topRows(Z);
+  linear_forward<S>(ws.z.topRows(Z), w.head_w(), w.head_b(), c.n_outputs, logits);
   logits *= static_cast<S>(c.readout_scale);
   parallel_chunks(0, static_cast<std::size_t>(batch.size()), kGrainStrings, [&](std::size_t lo, std::size_t hi) {
     for (std::size_t i = lo; i < hi; ++i) {
       const long r0 = batch.offsets[i], T = batch.offsets[i + 1] - r0;
       bool all = true;
-      ws.string_loss[i] = c.head == HeadKind::next_symbols ? next_symbols_string_loss<S>(batch, logits, r0, T, O, all)
-                                                           : lm_string_loss<S>(batch, logits, r0, T, all);
+      if (ws.narrow)
+        ws.string_loss[i] = cross_entropy(logits.row(static_cast<long>(i)), batch.next_tokens[static_cast<std::size_t>(ws.readout_rows[i])], all);
+      else
+        ws.string_loss[i] = c.head == HeadKind::next_symbols ? next_symbols_string_loss<S>(batch, logits, r0, T, O, all)
+                                                             : lm_string_loss<S>(batch, logits, r0, T, all);
       correct[i] = all;
     }
   });
@@ -534,6 +568,16 @@ void next_symbols_string_backward(const Batch& batch, const CMatRef<S>& logits, 
   }
 }
 
+// dlog (O) = scale * d cross_entropy(logits, target) / d logits = scale (softmax(logits) - onehot).
+template <class Row, class Out>
+void cross_entropy_backward(const Row& logits, int target, typename Row::Scalar scale, Out dlog) {
+  const auto mx = logits.maxCoeff();
+  dlog = (logits.array() - mx).exp();
+  dlog /= dlog.sum();
+  dlog(target) -= 1;
+  dlog *= scale;
+}
+
 // d logits of lm_string_loss / B for the string in rows [r0, r0 + T) (0 at ignored positions).
 template <class S>
 void lm_string_backward(const Batch& batch, const CMatRef<S>& logits, long r0, long T, S alpha, S inv_b, MatRef<S> dlog) {
@@ -544,33 +588,31 @@ void lm_string_backward(const Batch& batch, const CMatRef<S>& logits, long r0, l
       dlog.row(r).setZero();
       continue;
     }
-    const S scale = inv_b / static_cast<S>(counted);
-    const S mx = logits.row(r).maxCoeff();
-    dlog.row(r) = (logits.row(r).array() - mx).exp();
-    dlog.row(r) /= dlog.row(r).sum();
-    dlog(r, target) -= S(1);
-    dlog.row(r) *= alpha * scale;
+    cross_entropy_backward(logits.row(r), target, alpha * (inv_b / static_cast<S>(counted)), dlog.row(r));
   }
 }
 
-// Backward of token_head_forward: head gradients, and d z (N, d) written to dz_state.
+// Backward of token_head_forward: head gradients, and d z (Z, d) written to dz_state.
 template <class S>
 void token_head_backward(const ModelConfig& c, const ModelTensors<const S>& w, const ModelTensors<S>& g,
-                         const Batch& batch, Workspace<S>& ws, MatRef<S> dz_state) {
-  const long N = batch.num_tokens(), O = c.n_outputs;
+                         const Batch& batch, Workspace<S>& ws, long Z, MatRef<S> dz_state) {
+  const long O = c.n_outputs;
   const S alpha = static_cast<S>(c.readout_scale);
   const S inv_b = S(1) / static_cast<S>(batch.size());
   dz_state.setZero();
-  auto dlog = ws.dz.topRows(N);
-  const auto logits = ws.logits.topRows(N);
+  auto dlog = ws.dz.topRows(Z);
+  const auto logits = ws.logits.topRows(Z);
   parallel_chunks(0, static_cast<std::size_t>(batch.size()), kGrainStrings, [&](std::size_t lo, std::size_t hi) {
     for (std::size_t i = lo; i < hi; ++i) {
       const long r0 = batch.offsets[i], T = batch.offsets[i + 1] - r0;
-      if (c.head == HeadKind::next_symbols) next_symbols_string_backward<S>(batch, logits, r0, T, O, alpha, inv_b, dlog);
+      if (ws.narrow)
+        cross_entropy_backward(logits.row(static_cast<long>(i)), batch.next_tokens[static_cast<std::size_t>(ws.readout_rows[i])],
+                               alpha * inv_b, dlog.row(static_cast<long>(i)));
+      else if (c.head == HeadKind::next_symbols) next_symbols_string_backward<S>(batch, logits, r0, T, O, alpha, inv_b, dlog);
       else lm_string_backward<S>(batch, logits, r0, T, alpha, inv_b, dlog);
     }
   });
-  linear_backward<S>(ws.z.topRows(N), w.head_w(), dlog, dz_state, g.head_w(), g.head_b());
+  linear_backward<S>(ws.z.topRows(Z), w.head_w(), dlog, dz_state, g.head_w(), g.head_b());
 }
 
 }  // namespace
@@ -626,7 +668,7 @@ StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, const
 
   std::vector<char> correct(static_cast<std::size_t>(B), 0);
   if (c.head == HeadKind::classify) classify_head_forward(c, w, batch, ws, Z, correct);
-  else token_head_forward(c, w, batch, ws, correct);
+  else token_head_forward(c, w, batch, ws, Z, correct);
   StepStats st;
   st.strings = B;
   for (int i = 0; i < B; ++i) {
@@ -658,7 +700,7 @@ void backward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, S* grads)
   // in a narrow pass, else dx).
   auto dz_state = ws.dtmp.topRows(Z);
   if (c.head == HeadKind::classify) classify_head_backward<S>(c, w, g, batch, ws, dz_state);
-  else token_head_backward<S>(c, w, g, batch, ws, dz_state);
+  else token_head_backward<S>(c, w, g, batch, ws, Z, dz_state);
   final_norm_backward<S>(c, w, g, ws, Z, dz_state, (ws.narrow ? ws.dx_sel : ws.dx).topRows(Z));
 
   const AttentionShape shape{c.n_heads, c.causal, &batch.offsets, &ws.prob_offsets};

@@ -70,9 +70,11 @@ struct Model {
 // What a forward pass computes.
 //   all:  every position of every layer (attention maps, final states, analysis).
 //   loss: only what the loss needs. With a classifier that reads one position (readout bos or
-//         last), the last layer's queries, attention output, MLP and ln_f run at that position
-//         alone (its keys and values still at every position): the same loss and gradients for
-//         about 12 d^2 fewer multiply-adds per token. Other heads compute everything.
+//         last), or an lm head whose every string counts exactly one position (next token >= 0:
+//         the grokking and scan-and-snap batches), the last layer's queries, attention output,
+//         MLP, ln_f and head run at that position alone (its keys and values still at every
+//         position): the same loss and gradients, up to rounding, for about 12 d^2 + 2 d n_out
+//         fewer multiply-adds per token. Other heads compute everything.
 enum class ForwardScope { all, loss };
 
 // Activations of one layer, kept for the backward pass. (N, d) unless noted.
@@ -95,9 +97,9 @@ struct Workspace {
   Mat<S> readout;              // classify: (B, d) the states the classifier reads
   Vec<S> readout_logits;       // classify: (B)
   std::vector<long> prob_offsets;
-  // Narrow forward (ForwardScope::loss with a one-position readout): the last layer, x_final, z
-  // and the readout hold B rows (row i: string i's readout position), and that layer's probs one
-  // query row per string.
+  // Narrow forward (ForwardScope::loss with a one-position readout): the last layer, x_final, z,
+  // the readout (classify) or the logits (lm) hold B rows (row i: string i's readout position),
+  // and that layer's probs one query row per string.
   bool narrow = false;
   std::vector<int> readout_rows, readout_pos;  // (B) packed row and position of each readout
   std::vector<long> query_prob_offsets;        // (B+1)
@@ -148,6 +150,7 @@ auto final_states(const Batch& batch, const Workspace<S>& ws, int i) {
 // Head outputs (T, n_outputs) of string i (next_symbols and lm heads), already scaled by alpha.
 template <class S>
 auto output_logits(const Batch& batch, const Workspace<S>& ws, int i) {
+  if (ws.narrow) throw Error("output_logits: the last forward pass computed the counted positions only");
   return ws.logits.middleRows(batch.offsets[static_cast<std::size_t>(i)], batch.length(i));
 }
 

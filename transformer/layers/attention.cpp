@@ -63,6 +63,77 @@ long square_block(long T) { return padded<S>(T * T); }
 template <class S>
 long row_block(long T) { return padded<S>(T); }
 
+// Strings of at most kDirectMaxT tokens take the direct kernels below: plain loops over the head
+// width instead of Eigen products, whose packing and dispatch cost more than the arithmetic of a
+// (T, D) x (D, T) product at T = 3 (the grokking workload: 3831 strings x 4 heads a step). The
+// choice depends on T only, so results never depend on the threads.
+constexpr long kDirectMaxT = 8;
+
+// a . b over n elements in eight interleaved partial sums combined in a fixed order (the compiler
+// may keep them in one vector register; the order depends on n only).
+template <class S>
+S dot8(const S* a, const S* b, long n) {
+  S part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  long k = 0;
+  for (; k + 8 <= n; k += 8)
+    for (int j = 0; j < 8; ++j) part[j] += a[k + j] * b[k + j];
+  for (int j = 0; k < n; ++k, ++j) part[j] += a[k] * b[k];
+  return ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+}
+// y (n) += alpha x (n)
+template <class S>
+void axpy(S alpha, const S* x, S* y, long n) {
+  for (long k = 0; k < n; ++k) y[k] += alpha * x[k];
+}
+
+// Rows of one head: pointer to row r, column c of a (N, ld) row-major view.
+template <class M>
+auto row_at(M& m, long r, long c) {
+  return m.data() + r * m.outerStride() + c;
+}
+
+// Direct forward of one head of one string (T <= kDirectMaxT): the same result definition as the
+// Eigen path (scores, weights_from_scores per row, zeros above the diagonal when causal, P V).
+template <class S>
+void direct_head_forward(const AttentionShape& sh, const CMatRef<S>& q, const CMatRef<S>& k, const CMatRef<S>& v, long r0,
+                         long T, long c, long D, S scale, S* probs, MatRef<S>& out) {
+  MatMap<S> P(probs, T, T);
+  for (long t = 0; t < T; ++t) {
+    const long keys = sh.causal ? t + 1 : T;
+    const S* qt = row_at(q, r0 + t, c);
+    for (long j = 0; j < keys; ++j) P(t, j) = dot8(qt, row_at(k, r0 + j, c), D) * scale;
+    weights_from_scores(sh.mode, P.row(t).head(keys));
+    for (long j = keys; j < T; ++j) P(t, j) = 0;
+    S* o = row_at(out, r0 + t, c);
+    for (long x = 0; x < D; ++x) o[x] = 0;
+    for (long j = 0; j < keys; ++j) axpy(P(t, j), row_at(v, r0 + j, c), o, D);
+  }
+}
+
+// Direct backward of one head of one string (T <= kDirectMaxT), softmax.
+template <class S>
+void direct_head_backward(const CMatRef<S>& q, const CMatRef<S>& k, const CMatRef<S>& v, const CMatRef<S>& dout, long r0,
+                          long T, long c, long D, S scale, const S* probs, MatRef<S>& dq, MatRef<S>& dk, MatRef<S>& dv) {
+  S dS[kDirectMaxT * kDirectMaxT];
+  for (long t = 0; t < T; ++t) {
+    const S* p = probs + t * T;
+    const S* dO = row_at(dout, r0 + t, c);
+    // dP = dO V^T (masked entries have p = 0 and drop out below); dS = P * (dP - P . dP) * scale.
+    S dP[kDirectMaxT];
+    S dot = 0;
+    for (long j = 0; j < T; ++j) {
+      dP[j] = dot8(dO, row_at(v, r0 + j, c), D);
+      dot += p[j] * dP[j];
+    }
+    for (long j = 0; j < T; ++j) dS[t * T + j] = p[j] * (dP[j] - dot) * scale;
+    for (long j = 0; j < T; ++j) axpy(p[j], dO, row_at(dv, r0 + j, c), D);  // dV += P^T dO
+  }
+  for (long t = 0; t < T; ++t)  // dQ += dS K
+    for (long j = 0; j < T; ++j) axpy(dS[t * T + j], row_at(k, r0 + j, c), row_at(dq, r0 + t, c), D);
+  for (long j = 0; j < T; ++j)  // dK += dS^T Q
+    for (long t = 0; t < T; ++t) axpy(dS[t * T + j], row_at(q, r0 + t, c), row_at(dk, r0 + j, c), D);
+}
+
 void require_softmax(const AttentionShape& sh) {
   if (sh.mode.kind != AttentionKind::softmax) throw Error("attention backward needs softmax attention (the other modes are forward only)");
 }
@@ -74,6 +145,7 @@ void attention_forward(const AttentionShape& sh, const CMatRef<S>& q, const CMat
                        AlignedVector<S>& probs, MatRef<S> out) {
   for_each_head<S>(sh, q.cols(), square_block<S>, [&](const HeadSlice<S>& x) {
     const long r0 = x.r0, T = x.T, c = x.cols(), D = x.D;
+    if (T <= kDirectMaxT) return direct_head_forward(sh, q, k, v, r0, T, c, D, x.scale, probs.data() + x.prob, out);
     MatMap<S> P(probs.data() + x.prob, T, T);  // (T, T)
     P.noalias() = q.block(r0, c, T, D) * k.block(r0, c, T, D).transpose();
     P *= x.scale;
@@ -95,6 +167,7 @@ void attention_backward(const AttentionShape& sh, const CMatRef<S>& q, const CMa
     // per string. Eigen aligns its start, so row-wise sums below do not depend on which buffer.
     thread_local Mat<S> dP_buf, dS_buf;
     const long r0 = x.r0, T = x.T, c = x.cols(), D = x.D;
+    if (T <= kDirectMaxT) return direct_head_backward(q, k, v, dout, r0, T, c, D, x.scale, probs.data() + x.prob, dq, dk, dv);
     const CMatMap<S> P(probs.data() + x.prob, T, T);
     const auto dO = dout.block(r0, c, T, D);
     dv.block(r0, c, T, D).noalias() += P.transpose() * dO;
@@ -122,11 +195,22 @@ void attention_query_forward(const AttentionShape& sh, const std::vector<int>& p
     const long r0 = x.r0, T = x.T, c = x.cols(), D = x.D, row = static_cast<long>(x.i);
     const long keys = sh.causal ? pos[x.i] + 1 : T;
     VecMap<S> p(probs.data() + x.prob, T);
-    p.head(keys).noalias() = q.row(row).segment(c, D) * k.block(r0, c, keys, D).transpose();
-    p.head(keys) *= x.scale;
+    if (T <= kDirectMaxT) {
+      const S* qi = row_at(q, row, c);
+      for (long j = 0; j < keys; ++j) p[j] = dot8(qi, row_at(k, r0 + j, c), D) * x.scale;
+    } else {
+      p.head(keys).noalias() = q.row(row).segment(c, D) * k.block(r0, c, keys, D).transpose();
+      p.head(keys) *= x.scale;
+    }
     weights_from_scores(sh.mode, p.head(keys));
     if (keys < T) p.tail(T - keys).setZero();
-    out.row(row).segment(c, D).noalias() = p.head(keys) * v.block(r0, c, keys, D);
+    if (T <= kDirectMaxT) {
+      S* o = row_at(out, row, c);
+      for (long j = 0; j < D; ++j) o[j] = 0;
+      for (long j = 0; j < keys; ++j) axpy(p[j], row_at(v, r0 + j, c), o, D);
+    } else {
+      out.row(row).segment(c, D).noalias() = p.head(keys) * v.block(r0, c, keys, D);
+    }
   });
 }
 
@@ -141,6 +225,22 @@ void attention_query_backward(const AttentionShape& sh, const std::vector<int>& 
     const long keys = sh.causal ? pos[x.i] + 1 : T;
     if (ds_buf.size() < T) ds_buf.resize(T);
     const CVecMap<S> p(probs.data() + x.prob, keys);
+    if (T <= kDirectMaxT) {  // direct: dv += p^T dO; ds = p (dp - p . dp) scale; dq += ds K; dk += ds^T q
+      const S* dO = row_at(dout, row, c);
+      S ds[kDirectMaxT];
+      S dot = 0;
+      for (long j = 0; j < keys; ++j) {
+        ds[j] = dot8(dO, row_at(v, r0 + j, c), D);
+        dot += p[j] * ds[j];
+      }
+      for (long j = 0; j < keys; ++j) {
+        axpy(p[j], dO, row_at(dv, r0 + j, c), D);
+        ds[j] = p[j] * (ds[j] - dot) * x.scale;
+      }
+      for (long j = 0; j < keys; ++j) axpy(ds[j], row_at(k, r0 + j, c), row_at(dq, row, c), D);
+      for (long j = 0; j < keys; ++j) axpy(ds[j], row_at(q, row, c), row_at(dk, r0 + j, c), D);
+      return;
+    }
     const auto dO = dout.row(row).segment(c, D);
     dv.block(r0, c, keys, D).noalias() += p.transpose() * dO;
     // Softmax backward: ds = p * (dp - p . dp), dp = V dO.
