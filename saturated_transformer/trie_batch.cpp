@@ -166,7 +166,8 @@ void TrieBatch::attention(int layer, int depth, long n) {
       for (long j = m; j < keys; ++j) scores(i, j) = qh.dot(Eigen::Map<const Seg>(row(i, j) + d + at, dh));
     }
     scores *= inv_sqrt;
-    for (long i = 0; i < n; ++i) ev_.attention_weights(scores.row(i), weights.row(i));
+    const EvalMode& mode = ev_.head_mode(layer, static_cast<int>(h));  // per-head overrides, as Evaluator::attention
+    for (long i = 0; i < n; ++i) Evaluator::attention_weights(mode, scores.row(i), weights.row(i));
     auto out = heads_.topRows(n).middleCols(at, dh);  // (n, dh)
     out.noalias() = weights.leftCols(m) * shared.middleCols(2 * d + at, dh);
     for (long i = 0; i < n; ++i) {

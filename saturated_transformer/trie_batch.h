@@ -11,7 +11,8 @@
 // depend only on (symbol, position) and come from a table built once.
 //
 // Arithmetic is the Evaluator's (double precision; attention weights, hence the tie rule, through
-// Evaluator::attention_weights; layer norms through Evaluator::layer_norm). Only the grouping of
+// Evaluator::attention_weights with each head's mode, overrides included; layer norms through
+// Evaluator::layer_norm). Only the grouping of
 // rows into matrix products and the order of a few sums differ from Evaluator::push, so readout
 // logits agree with it to rounding (the tests compare decisions on random models in every mode).
 // A walk depends only on its prefix: the same on any thread.

@@ -110,6 +110,21 @@ TEST(TrieBatch, LogitsAreTheEvaluatorsOnEveryNode) {
     }
 }
 
+TEST(TrieBatch, FollowsPerHeadModes) {
+  const auto lang = make_language("parity");
+  const auto model = causal_model(*lang, variants()[0], 77);
+  const Evaluator ev(model, EvalMode::softmax(), {{1, 0, EvalMode::saturated()}, {0, 1, EvalMode::hard_right()}});
+  TrieBatch trie(ev, 2, 6, 8);
+  int nodes = 0;
+  trie.walk(Word{}, [&](const TrieSlice& s) {
+    for (int i = 0; i < s.size; ++i, ++nodes) {
+      const double want = ev.run(trie.word(s.depth, i)).readout_logit;
+      EXPECT_NEAR(s.logit[i], want, 1e-10 * std::max(1.0, std::abs(want)));
+    }
+  });
+  EXPECT_EQ(nodes, 127);
+}
+
 TEST(TrieBatch, RefusesWhatItCannotWalk) {
   const auto lang = make_language("parity");
   const auto model = causal_model(*lang, variants()[0], 1);
