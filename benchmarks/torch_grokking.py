@@ -16,11 +16,11 @@ Prints the BLAS libraries it loaded ("blas=..."), then
 import argparse
 import math
 import random
-import resource
-import time
 
 import torch
 from torch import nn
+
+import torch_timing
 
 P, D, H, F = 113, 128, 4, 512
 PLACEMENTS = {  # name: (ln on q/k, ln on v, ln on the MLP input)
@@ -73,10 +73,7 @@ def main():
     ap.add_argument("--last-only", action="store_true")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    with open("/proc/self/maps") as maps:
-        text = maps.read()
-    blas = sorted({l.split()[-1] for l in text.splitlines() if "blas" in l and ".so" in l})
-    print("blas=" + ",".join(blas) + f" malloc={'tcmalloc' if 'tcmalloc' in text else 'glibc'}", flush=True)
+    torch_timing.print_libraries()
     torch.manual_seed(0)
     pairs = [(a, b) for a in range(P) for b in range(P)]
     random.Random(1).shuffle(pairs)
@@ -93,18 +90,9 @@ def main():
         loss_fn(model(tokens), labels).backward()
         opt.step()
 
-    for _ in range(3):
-        step()
-    n, t0 = 0, time.perf_counter()
-    c0 = resource.getrusage(resource.RUSAGE_SELF)
-    while time.perf_counter() - t0 < args.seconds or n < 3:
-        step()
-        n += 1
-    wall = time.perf_counter() - t0
-    c1 = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = (c1.ru_utime - c0.ru_utime) + (c1.ru_stime - c0.ru_stime)
+    wall, cpu, n = torch_timing.time_steps(step, args.seconds)
     print(f"grokking threads={args.threads} placement={args.placement} last_only={int(args.last_only)} "
-          f"seconds_per_step={wall / n:.4f} cpu_seconds_per_step={cpu / n:.4f} steps={n}", flush=True)
+          f"seconds_per_step={wall:.4f} cpu_seconds_per_step={cpu:.4f} steps={n}", flush=True)
 
 
 if __name__ == "__main__":

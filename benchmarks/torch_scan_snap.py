@@ -12,12 +12,12 @@ Usage: /usr/bin/python3 benchmarks/torch_scan_snap.py THREADS [SECONDS]
 Prints "blas=...", then "scan_snap threads=T seconds_per_step=X cpu_seconds_per_step=Y steps=N".
 """
 import math
-import resource
 import sys
-import time
 
 import torch
 from torch import nn
+
+import torch_timing
 
 V, D, F, L, B = 80, 64, 64, 128, 128
 
@@ -42,10 +42,7 @@ def main():
     threads = int(sys.argv[1])
     seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 10.0
     torch.set_num_threads(threads)
-    with open("/proc/self/maps") as maps:
-        text = maps.read()
-    blas = sorted({l.split()[-1] for l in text.splitlines() if "blas" in l and ".so" in l})
-    print("blas=" + ",".join(blas) + f" malloc={'tcmalloc' if 'tcmalloc' in text else 'glibc'}", flush=True)
+    torch_timing.print_libraries()
     torch.manual_seed(0)
     model = Model()
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
@@ -60,17 +57,8 @@ def main():
         loss_fn(model(tokens), labels).backward()
         opt.step()
 
-    for _ in range(3):
-        step()
-    n, t0 = 0, time.perf_counter()
-    c0 = resource.getrusage(resource.RUSAGE_SELF)
-    while time.perf_counter() - t0 < seconds or n < 3:
-        step()
-        n += 1
-    wall = time.perf_counter() - t0
-    c1 = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = (c1.ru_utime - c0.ru_utime) + (c1.ru_stime - c0.ru_stime)
-    print(f"scan_snap threads={threads} seconds_per_step={wall / n:.5f} cpu_seconds_per_step={cpu / n:.5f} steps={n}",
+    wall, cpu, n = torch_timing.time_steps(step, seconds)
+    print(f"scan_snap threads={threads} seconds_per_step={wall:.5f} cpu_seconds_per_step={cpu:.5f} steps={n}",
           flush=True)
 
 
