@@ -7,6 +7,7 @@
 
 #include "apps/commands.h"
 #include "core/version.h"
+#include "harness/progress.h"
 #include "harness/suite_runner.h"
 #include "harness/kinds/language/survey.h"
 #include "harness/task_file.h"
@@ -61,6 +62,7 @@ int run_command(const RunArgs& a) {
     if (!a.shard.empty()) throw Error("--shard cannot be combined with mpirun (each rank takes its own shard)");
     o.shard = {mpi.rank, mpi.size};
   }
+  set_progress_rank(mpi.rank, mpi.size);  // "[rank r/P] " before each progress line under mpirun
   inputs_checked();
   if (a.list) {
     for (const RunPoint* p : shard_runs(runs, o.shard)) fmt::print("{}\n", p->id);
