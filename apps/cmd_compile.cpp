@@ -31,8 +31,9 @@ int run_compile(const CompileArgs& a) {
   if (!a.out.empty()) fmt::print("\nwrote {}\n", a.out);
   if (a.check >= 0) {
     const auto r = check_against_interpreter(program, compiled, a.check, mode);
-    fmt::print("interpreter vs compiled model ({}): {} words up to length {}, {} decision and {} value mismatches{}\n",
-               mode.str(), r.words, a.check, r.decision_mismatches, r.value_mismatches,
+    fmt::print("interpreter vs compiled model ({}): {} words up to length {}, {} decision and {} value mismatches, {} "
+               "ties decided by rounding{}\n",
+               mode.str(), r.words, a.check, r.decision_mismatches, r.value_mismatches, r.rounding_ties,
                r.ok() ? "" : "; first: " + r.first_mismatch);
     if (!r.ok()) return kFailure;
   }

@@ -251,8 +251,9 @@ std::string layout_report(const Program& p, const CompiledProgram& compiled) {
       for (std::size_t s = 0; s < vs.dims.size(); ++s)
         slots += fmt::format("{}{}<-{}", s ? " " : "", base + static_cast<int>(s), compiled.layout[static_cast<std::size_t>(vs.dims[s])].name);
       if (vs.constant) slots += fmt::format(" {}<-1", base + static_cast<int>(vs.dims.size()));
-      out += fmt::format("  layer {} head {}: {}; q/k slots {}..{}; value slots {}\n", li, hi, selector_text(h.selector),
-                         base, base + std::max<int>(0, static_cast<int>(h.selector.pairs.size()) - 1), slots);
+      const auto pairs = static_cast<int>(h.selector.pairs.size());
+      const auto qk = pairs == 0 ? std::string("none (uniform)") : fmt::format("{}..{}", base, base + pairs - 1);
+      out += fmt::format("  layer {} head {}: {}; q/k slots {}; value slots {}\n", li, hi, selector_text(h.selector), qk, slots);
     }
   out += fmt::format("\nclassifier: accept when {} > 0 at the {} position\n", to_string(p.accept),
                      p.readout == ClassifyReadout::bos ? "BOS" : "last");
@@ -262,7 +263,7 @@ std::string layout_report(const Program& p, const CompiledProgram& compiled) {
 namespace {
 
 struct DiffAcc {
-  std::uint64_t words = 0, decisions = 0, values = 0;
+  std::uint64_t words = 0, decisions = 0, values = 0, ties = 0;
   std::string first;
 };
 
@@ -295,13 +296,15 @@ DifferentialReport check_against_interpreter(const Program& p, const CompiledPro
             return s;
           }();
           std::string why;
-          if ((r.readout_logit > 0) != trace.accepted) {
+          const bool logits_close = close(r.readout_logit, trace.logit);
+          if ((r.readout_logit > 0) != trace.accepted && logits_close) ++a.ties;
+          if ((r.readout_logit > 0) != trace.accepted && !logits_close) {
             ++a.decisions;
             why = fmt::format("'{}': interpreter {} (logit {:.17g}), model {} (logit {:.17g})", text,
                               trace.accepted ? "accepts" : "rejects", trace.logit, r.readout_logit > 0 ? "accepts" : "rejects",
                               r.readout_logit);
           }
-          bool value_differs = !close(r.readout_logit, trace.logit);
+          bool value_differs = !logits_close;
           if (value_differs && why.empty())
             why = fmt::format("'{}': logit {:.17g} (interpreter) vs {:.17g} (model)", text, trace.logit, r.readout_logit);
           for (const auto& v : vars) {
@@ -320,13 +323,14 @@ DifferentialReport check_against_interpreter(const Program& p, const CompiledPro
           if (a.first.empty()) a.first = why;
         },
         [](DiffAcc a, DiffAcc b) {
-          a.words += b.words, a.decisions += b.decisions, a.values += b.values;
+          a.words += b.words, a.decisions += b.decisions, a.values += b.values, a.ties += b.ties;
           if (a.first.empty()) a.first = std::move(b.first);
           return a;
         });
     report.words += acc.words;
     report.decision_mismatches += acc.decisions;
     report.value_mismatches += acc.values;
+    report.rounding_ties += acc.ties;
     if (report.first_mismatch.empty()) report.first_mismatch = acc.first;
   }
   return report;

@@ -43,9 +43,11 @@ std::string layout_report(const Program& program, const CompiledProgram& compile
 // The differential check: every word up to max_length, the interpreter against the compiled model
 // evaluated in `mode` (saturated by default; hard_left/hard_right interpret with the same pick):
 // the decisions must agree, and every variable's residual dimension and the classifier logit
-// must equal the interpreter's values within 1e-9 * max(1, |value|).
+// must equal the interpreter's values within 1e-9 * max(1, |value|). Two logits that are equal within
+// that tolerance but on either side of 0 (a tie decided by rounding, e.g. majority on #1 = #0) are
+// counted as rounding ties, not as mismatches.
 struct DifferentialReport {
-  std::uint64_t words = 0, decision_mismatches = 0, value_mismatches = 0;
+  std::uint64_t words = 0, decision_mismatches = 0, value_mismatches = 0, rounding_ties = 0;
   std::string first_mismatch;  // the shortest word that differs and how (empty when none)
   bool ok() const { return decision_mismatches == 0 && value_mismatches == 0; }
 };

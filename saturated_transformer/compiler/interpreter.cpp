@@ -45,21 +45,31 @@ ProgramTrace interpret(const Program& p, WordView word, const InterpretOptions& 
   for (const auto& layer : p.layers) {
     Values heads;  // every head reads the residual before the layer
     for (const auto& h : layer.heads) {
-      for (const auto& o : h.outputs) heads[o.var].assign(T, 0.0);
+      // Each query's and key's side of every score pair, and each output's value, once per position.
+      std::vector<std::vector<double>> q(h.selector.pairs.size()), k(h.selector.pairs.size()), val(h.outputs.size());
+      for (std::size_t pi = 0; pi < h.selector.pairs.size(); ++pi)
+        for (int t = 0; t <= n; ++t) {
+          q[pi].push_back(eval(h.selector.pairs[pi].query, v, t));
+          k[pi].push_back(eval(h.selector.pairs[pi].key, v, t));
+        }
+      for (std::size_t oi = 0; oi < h.outputs.size(); ++oi) {
+        for (int t = 0; t <= n; ++t) val[oi].push_back(eval(h.outputs[oi].value, v, t));
+        heads[h.outputs[oi].var].assign(T, 0.0);
+      }
       for (int i = 0; i <= n; ++i) {
         const int keys = p.causal ? i + 1 : n + 1;
         auto w = scores.head(keys);
         for (int j = 0; j < keys; ++j) {
           double s = 0;
-          for (const auto& pair : h.selector.pairs) s += eval(pair.query, v, i) * eval(pair.key, v, j);
+          for (std::size_t pi = 0; pi < q.size(); ++pi) s += q[pi][static_cast<std::size_t>(i)] * k[pi][static_cast<std::size_t>(j)];
           w[j] = s;
         }
         tie_weights(w, options.pick);
-        for (const auto& o : h.outputs) {
+        for (std::size_t oi = 0; oi < h.outputs.size(); ++oi) {
           double mean = 0;
           for (int j = 0; j < keys; ++j)
-            if (w[j] != 0) mean += w[j] * eval(o.value, v, j);
-          heads[o.var][static_cast<std::size_t>(i)] = mean;
+            if (w[j] != 0) mean += w[j] * val[oi][static_cast<std::size_t>(j)];
+          heads[h.outputs[oi].var][static_cast<std::size_t>(i)] = mean;
         }
       }
     }
