@@ -5,6 +5,8 @@
 #include "common.h"
 #include "core/error.h"
 #include "saturated_transformer/head_analysis.h"
+#include "saturated_transformer/robustness.h"
+#include "saturated_transformer/score_gaps.h"
 #include "saturated_transformer/saturation_study.h"
 #include "saturated_transformer/verifier.h"
 
@@ -146,6 +148,64 @@ py::list heads(const PyModel& model, const std::vector<std::string>& strings, co
   return out;
 }
 
+py::dict robustness(const PyModel& model,
+                    const std::vector<std::tuple<std::string, std::vector<std::string>, std::vector<bool>>>& sets,
+                    int max_power, const std::vector<std::string>& families, bool with_heads, const std::string& saturated,
+                    double threshold, std::size_t max_per_set) {
+  const auto weights = model.weights();
+  RobustnessOptions o;
+  o.max_power = max_power;
+  o.families = families;
+  o.heads = with_heads;
+  o.saturated = EvalMode::parse(saturated);
+  o.threshold = threshold;
+  o.max_per_set = max_per_set;
+  const auto labelled = labelled_sets(Tokenizer::of_config(weights.config), sets);
+  RobustnessReport r;
+  {
+    py::gil_scoped_release release;
+    r = robustness_study(weights, labelled, o);
+  }
+  py::dict d;
+  d["sets"] = r.sets;
+  d["sizes"] = r.sizes;
+  d["softmax"] = r.softmax;
+  d["saturated"] = r.saturated;
+  d["softmax_pooled"] = r.softmax_pooled;
+  d["saturated_pooled"] = r.saturated_pooled;
+  d["chance"] = r.chance;
+  d["threshold"] = r.threshold;
+  py::list curves, heads;
+  for (const auto& c : r.curves)
+    curves.append(py::dict(py::arg("family") = c.family, py::arg("scales") = c.scales, py::arg("accuracy") = c.accuracy,
+                           py::arg("pooled") = c.pooled, py::arg("critical_scale") = c.critical_scale));
+  for (const auto& h : r.heads)
+    heads.append(py::dict(py::arg("layer") = h.layer, py::arg("head") = h.head, py::arg("saturate_one") = h.saturate_one,
+                          py::arg("softmax_one") = h.softmax_one, py::arg("saturate_one_pooled") = h.saturate_one_pooled,
+                          py::arg("softmax_one_pooled") = h.softmax_one_pooled, py::arg("breaks") = h.breaks));
+  d["curves"] = curves;
+  d["heads"] = heads;
+  return d;
+}
+
+py::list gaps(const PyModel& model, const std::vector<std::string>& strings) {
+  const auto weights = model.weights();
+  const auto words = Tokenizer::of_config(weights.config).words(strings);
+  std::vector<HeadScoreGaps> g;
+  {
+    py::gil_scoped_release release;
+    g = score_gaps(weights, words);
+  }
+  py::list out;
+  for (const auto& h : g)
+    out.append(py::dict(py::arg("layer") = h.layer, py::arg("head") = h.head, py::arg("diagnosis") = h.diagnosis,
+                        py::arg("median_same") = h.median_same, py::arg("median_different") = h.median_different,
+                        py::arg("n_same") = h.n_same, py::arg("n_different") = h.n_different,
+                        py::arg("normalised_entropy") = h.normalised_entropy, py::arg("same") = h.same,
+                        py::arg("different") = h.different, py::arg("description") = describe(h)));
+  return out;
+}
+
 }  // namespace
 
 void bind_analyses(py::module_& m) {
@@ -158,6 +218,10 @@ void bind_analyses(py::module_& m) {
         py::arg("saturation_scale") = 1000.0, py::arg("max_inputs") = 2000);
   m.def("_analyse_heads", &heads, py::arg("model"), py::arg("strings"), py::arg("support_mode") = "scaled:1000",
         py::arg("threshold") = 1e-5, py::arg("local_max") = 2);
+  m.def("_robustness_study", &robustness, py::arg("model"), py::arg("sets"), py::arg("max_power") = 20,
+        py::arg("families") = std::vector<std::string>{"scaled", "temperature"}, py::arg("heads") = true,
+        py::arg("saturated") = "saturated", py::arg("threshold") = -1.0, py::arg("max_per_set") = 500);
+  m.def("_score_gaps", &gaps, py::arg("model"), py::arg("strings"));
 }
 
 }  // namespace saturn::python

@@ -21,7 +21,7 @@ from _saturn import (DivergedError, Error, Language, Model, NoMembersError, Spli
 
 __all__ = ["Error", "NoMembersError", "DivergedError", "Language", "Model", "Split", "TaskFile", "Tokenizer",
            "language", "languages", "load_tasks", "load_model", "verify", "saturation_study", "analyse_heads",
-           "train", "as_table", "git_revision"]
+           "robustness_study", "score_gaps", "train", "as_table", "git_revision"]
 
 
 def load_model(path, dtype=None):
@@ -92,3 +92,18 @@ def train(task, tasks="tasks.yaml", *, overrides=(), out=None, threads=0, eval_e
     Returns (model, summary) with summary as `saturn train` writes summary.json."""
     return _saturn._train(task, str(tasks), list(overrides), "" if out is None else str(out), threads, eval_every,
                           callback)
+
+
+def robustness_study(model, sets, max_power=20, families=("scaled", "temperature"), heads=True,
+                     saturated="saturated", threshold=-1.0, max_per_set=500):
+    """Saturation robustness (saturated_transformer/robustness.h, `saturn saturate`): accuracy per
+    set as scaled:RHO / temperature:C grow to 2^max_power with each family's critical scale, and per
+    head the accuracy with that head alone saturated (and alone softmax). Returns a dict."""
+    return _saturn._robustness_study(model, _labelled_sets(sets), max_power, list(families), heads, saturated,
+                                     threshold, max_per_set)
+
+
+def score_gaps(model, strings):
+    """Per head (saturated_transformer/score_gaps.h): the gaps between each attention row's maximum
+    and the other scores (same / different token) and the head's diagnosis. A list of dicts."""
+    return _saturn._score_gaps(model, list(strings))

@@ -56,3 +56,19 @@ def test_saturation_study_and_heads_on_a_trained_model(trained, tiny_tasks):
     assert [(h["layer"], h["head"]) for h in heads] == [(0, 0), (0, 1)]
     assert all(h["kind"] in {"local", "uniform", "global", "mixed"} for h in heads)
     assert saturn.as_table(heads) is heads or len(saturn.as_table(heads)) == 2
+
+
+def test_robustness_study_and_score_gaps(trained, tiny_tasks):
+    model, _, _ = trained
+    splits = saturn.load_tasks(tiny_tasks).splits("tiny_parity")[1:]
+    r = saturn.robustness_study(model, splits, max_power=3, max_per_set=20)
+    assert r["sets"] == ["test_9..12", "test_13..16"] and r["sizes"] == [20, 20]
+    assert [c["family"] for c in r["curves"]] == ["scaled", "temperature"]
+    assert all(len(c["scales"]) == 4 and len(c["accuracy"]) == 4 and len(c["accuracy"][0]) == 2 for c in r["curves"])
+    first = splits[0].strings[:20]
+    softmax_acc = (model.evaluate(first, "softmax")["accepted"] == splits[0].labels[:20]).mean()
+    assert r["softmax"][0] == pytest.approx(softmax_acc)
+    assert [(h["layer"], h["head"]) for h in r["heads"]] == [(0, 0), (0, 1)]
+    gaps = saturn.score_gaps(model, first)
+    assert [(g["layer"], g["head"]) for g in gaps] == [(0, 0), (0, 1)]
+    assert all(g["diagnosis"] in {"tied", "near-uniform", "separated"} and g["description"] for g in gaps)

@@ -223,13 +223,13 @@ TEST(Layers, AttentionModesSaturatedHardAndTemperature) {
     attention_forward<double>(shape, q, k, v, probs, out);
     return shape;
   };
-  run({AttentionKind::saturated, 1.0, 1e-9});
+  run({AttentionKind::saturated, 1.0, {1e-9}});
   for (long t = 0; t < 4; ++t) EXPECT_DOUBLE_EQ(out(t, 0), 2.0);  // (1 + 3) / 2
   EXPECT_DOUBLE_EQ(probs[0], 0.5);
   EXPECT_DOUBLE_EQ(probs[1], 0.0);
-  run({AttentionKind::hard_left, 1.0, 0.0});
+  run({AttentionKind::hard_left, 1.0, {0.0}});
   for (long t = 0; t < 4; ++t) EXPECT_DOUBLE_EQ(out(t, 0), 1.0);  // leftmost maximum: key 0
-  run({AttentionKind::hard_right, 1.0, 1e-9});
+  run({AttentionKind::hard_right, 1.0, {1e-9}});
   for (long t = 0; t < 4; ++t) EXPECT_DOUBLE_EQ(out(t, 0), 3.0);  // rightmost maximum: key 2
   // Absolute band (saturated:TOL): key 1 is 1/sqrt(2) ~ 0.707 below the maximum, key 3 3/sqrt(2).
   run({AttentionKind::saturated, 1.0, TieBand::absolute_width(0.75)});
@@ -238,11 +238,11 @@ TEST(Layers, AttentionModesSaturatedHardAndTemperature) {
   EXPECT_DOUBLE_EQ(probs[3], 0.0);
   run({AttentionKind::saturated, 1.0, TieBand::absolute_width(0.7)});
   EXPECT_DOUBLE_EQ(probs[1], 0.0);
-  run({AttentionKind::temperature, 200.0, 0.0});
+  run({AttentionKind::temperature, 200.0, {0.0}});
   for (long t = 0; t < 4; ++t) EXPECT_NEAR(out(t, 0), 2.0, 1e-9);  // large C approaches saturation
-  run({AttentionKind::temperature, 0.0, 0.0});
+  run({AttentionKind::temperature, 0.0, {0.0}});
   for (long t = 0; t < 4; ++t) EXPECT_NEAR(out(t, 0), 2.5, 1e-12);  // C = 0: uniform
-  const auto shape = run({AttentionKind::hard_left, 1.0, 0.0});
+  const auto shape = run({AttentionKind::hard_left, 1.0, {0.0}});
   M d = M::Zero(4, 2);
   EXPECT_THROW(attention_backward<double>(shape, q, k, v, probs, out, d, d, d), Error);
 }

@@ -128,7 +128,7 @@ TEST(Model, AttentionWeightsAreCausalDistributionsAndModesChangeThem) {
   const auto entropies = attention_entropies(m, b, ws);
   ASSERT_EQ(entropies.size(), 2u);
   EXPECT_GT(entropies[0][0], 0.0);
-  forward(m, b, ws, {AttentionKind::hard_left, 1.0, 0.0});
+  forward(m, b, ws, {AttentionKind::hard_left, 1.0, {0.0}});
   for (long t = 0; t < 6; ++t) EXPECT_DOUBLE_EQ(attention_weights(m, b, ws, 1, 0, 1).row(t).maxCoeff(), 1.0);
   EXPECT_DOUBLE_EQ(attention_entropies(m, b, ws)[1][1], 0.0);
   std::vector<double> g(m.params.size());
