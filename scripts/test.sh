@@ -5,9 +5,12 @@
 # first so that their failures show early. SATURN_SKIP_SANITIZERS=1 stops after the normal tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
-bash scripts/build.sh
-ctest --test-dir build --output-on-failure -j"$(nproc)"
+stage() { echo "== test.sh: $1 (at ${SECONDS} s)"; }
+stage "install"; bash scripts/install-deps.sh
+stage "build"; bash scripts/build.sh
+stage "tests"; ctest --test-dir build --output-on-failure -j"$(nproc)"
 [[ "${SATURN_SKIP_SANITIZERS:-0}" == 1 ]] && exit 0
-bash scripts/sanitize.sh asan tsan
-bash scripts/fuzz.sh --smoke
+stage "asan"; bash scripts/sanitize.sh asan
+stage "tsan"; bash scripts/sanitize.sh tsan
+stage "fuzz smoke"; bash scripts/fuzz.sh --smoke
+stage "done"
