@@ -49,6 +49,7 @@ void parse_model(Validator& v, const YAML::Node& node, const std::string& f, Mod
   if (node["head"] && parse_choice(v, node["head"], f + ".head", c.head,
                                    {{"classify", HeadKind::classify}, {"next_symbols", HeadKind::next_symbols}, {"lm", HeadKind::lm}}))
     m.head_set = true;
+  if (node["loss"]) parse_choice(v, node["loss"], f + ".loss", c.loss, {{"bce", LossKind::bce}, {"mse", LossKind::mse}});
   if (node["readout"])
     parse_choice(v, node["readout"], f + ".readout", c.readout,
                  {{"bos", ClassifyReadout::bos}, {"last", ClassifyReadout::last}, {"mean", ClassifyReadout::mean}});
@@ -76,13 +77,16 @@ void parse_optimizer(Validator& v, const YAML::Node& node, const std::string& f,
   if (!v.expect_map(node, f, kOptimizerKeys)) return;
   if (node["kind"])
     parse_choice(v, node["kind"], f + ".kind", o.kind,
-                 {{"sgd", OptimizerKind::sgd}, {"adam", OptimizerKind::adam}, {"adamw", OptimizerKind::adamw}});
+                 {{"sgd", OptimizerKind::sgd}, {"adam", OptimizerKind::adam}, {"adamw", OptimizerKind::adamw},
+                  {"rmsprop", OptimizerKind::rmsprop}});
   if (node["lr"]) positive(v, node["lr"], f + ".lr", o.lr);
   if (node["momentum"]) v.scalar(node["momentum"], f + ".momentum", o.momentum, "a number");
   if (node["nesterov"]) v.scalar(node["nesterov"], f + ".nesterov", o.nesterov, "true or false");
   if (node["beta1"]) v.scalar(node["beta1"], f + ".beta1", o.beta1, "a number");
   if (node["beta2"]) v.scalar(node["beta2"], f + ".beta2", o.beta2, "a number");
   if (node["eps"]) v.scalar(node["eps"], f + ".eps", o.eps, "a number");
+  if (node["alpha"] && v.scalar(node["alpha"], f + ".alpha", o.alpha, "a number") && !(o.alpha >= 0 && o.alpha < 1))
+    v.problem(node["alpha"], f + ".alpha", "must be in [0, 1)");
   if (node["weight_decay"]) v.scalar(node["weight_decay"], f + ".weight_decay", o.weight_decay, "a number");
   if (node["clip_norm"]) v.scalar(node["clip_norm"], f + ".clip_norm", o.clip_norm, "a number");
   if (const auto groups = node["groups"]) {

@@ -20,7 +20,13 @@ namespace fs = std::filesystem;
 namespace {
 
 const char* kind_name(OptimizerKind k) {
-  return k == OptimizerKind::sgd ? "sgd" : k == OptimizerKind::adam ? "adam" : "adamw";
+  switch (k) {
+    case OptimizerKind::sgd: return "sgd";
+    case OptimizerKind::adam: return "adam";
+    case OptimizerKind::adamw: return "adamw";
+    case OptimizerKind::rmsprop: return "rmsprop";
+  }
+  return "?";
 }
 
 // "m.<name>" then "v.<name>" for every parameter, laid out like [m; v] (each the parameters'

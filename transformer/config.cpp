@@ -55,6 +55,7 @@ void ModelConfig::validate() const {
   at_most("vocab", vocab, ModelBounds::kMaxVocab);
   at_most("n_outputs", n_outputs, ModelBounds::kMaxVocab);
   at_most("max_len", max_len, ModelBounds::kMaxLen);
+  if (loss == LossKind::mse && head != HeadKind::next_symbols) bad("loss", "mse applies to the next_symbols head only");
   // Weights of the embeddings, positions, blocks (4 d^2 attention + 2 d F MLP) and head; biases and
   // layer norms are lower-order terms. In double: the product of the bounds overflows an int64.
   const double d = d_model;
@@ -85,6 +86,7 @@ const char* to_string(LayerNormMode m) {
   }
   return "?";
 }
+const char* to_string(LossKind k) { return k == LossKind::bce ? "bce" : "mse"; }
 const char* to_string(AttnLnPlace p) {
   switch (p) {
     case AttnLnPlace::none: return "none";

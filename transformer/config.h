@@ -12,6 +12,7 @@ enum class HeadKind { classify, next_symbols, lm };
 enum class ClassifyReadout { bos, last, mean };             // which final state the classifier reads
 enum class AttnLnPlace { none, qkv, qk, v };                // which attention inputs pass through ln1
 enum class LayerNormMode { pre, post, none, custom };       // custom = the pre-LN places below
+enum class LossKind { bce, mse };                           // next_symbols head: BCE-with-logits, or MSE of sigmoid outputs
 
 struct LayerNormPlaces {  // meaningful for pre-LN (mode pre or custom)
   AttnLnPlace attn = AttnLnPlace::qkv;  // ln1 on attention inputs
@@ -52,6 +53,7 @@ struct ModelConfig {
   int n_outputs = 1;           // classify: 1; next_symbols: |alphabet| + 1 (the last = "may end"); lm: vocab
   std::vector<std::string> tokens;  // token strings in id order: alphabet symbols, then "<bos>", ...
   int bos_id = -1;             // id of "<bos>" (prepended to every string)
+  LossKind loss = LossKind::bce;  // next_symbols head only (mse: Bhattamishra et al. 2020's sigmoid + MSE)
 
   int d_head() const { return d_model / n_heads; }
   // Throws saturn::Error naming the field when inconsistent (d_model % n_heads, vocab vs tokens, ...)
@@ -78,5 +80,6 @@ const char* to_string(HeadKind h);
 const char* to_string(ClassifyReadout r);
 const char* to_string(LayerNormMode m);
 const char* to_string(AttnLnPlace p);
+const char* to_string(LossKind k);
 
 }  // namespace saturn

@@ -33,6 +33,7 @@ nlohmann::ordered_json config_to_json(const ModelConfig& c) {
   j["max_len"] = c.max_len;
   j["causal"] = c.causal;
   j["head"] = to_string(c.head);
+  if (c.loss != LossKind::bce) j["loss"] = to_string(c.loss);  // only when set: older files keep their bytes
   j["readout"] = to_string(c.readout);
   j["readout_scale"] = c.readout_scale;
   j["n_outputs"] = c.n_outputs;
@@ -83,7 +84,8 @@ bool read_field(const nlohmann::json& j, const char* field, const std::string& s
 
 const std::set<std::string> kFields = {"vocab", "tokens", "bos_id", "d_model", "n_layers", "n_heads",
                                        "d_ff", "activation", "layer_norm", "ln_eps", "attn_bias", "positional",
-                                       "max_len", "causal", "head", "readout", "readout_scale", "n_outputs"};
+                                       "max_len", "causal", "head", "readout", "readout_scale", "n_outputs",
+                                       "loss"};
 
 }  // namespace
 
@@ -123,6 +125,7 @@ ModelConfig config_from_json(const nlohmann::json& j, const std::string& source)
   read_field(j, "causal", source, c.causal);
   read_field(j, "readout_scale", source, c.readout_scale);
   read_field(j, "n_outputs", source, c.n_outputs);
+  if (j.contains("loss")) c.loss = parse_enum<LossKind>(j["loss"], "loss", source, {{"bce", LossKind::bce}, {"mse", LossKind::mse}});
   if (j.contains("activation"))
     c.activation = parse_enum<Activation>(j["activation"], "activation", source,
                                           {{"relu", Activation::relu}, {"gelu", Activation::gelu}});

@@ -495,15 +495,23 @@ void classify_head_backward(const ModelConfig& c, const ModelTensors<const S>& w
 }
 
 // next_symbols loss of the string in rows [r0, r0 + T): the mean over its T x O outputs of
-// BCE-with-logits (logits (N, O), already scaled by alpha); `all` = every bit right.
+// BCE-with-logits (loss bce), or of the squared error of the sigmoid, (sigmoid(z) - y)^2 (loss mse:
+// torch.nn.MSELoss on sigmoid outputs, as Bhattamishra et al. 2020 train); logits (N, O) already
+// scaled by alpha; `all` = every bit right (z > 0 <=> sigmoid(z) > 0.5).
 template <class S>
-S next_symbols_string_loss(const Batch& batch, const CMatRef<S>& logits, long r0, long T, long O, bool& all) {
+S next_symbols_string_loss(const Batch& batch, const CMatRef<S>& logits, long r0, long T, long O, LossKind kind,
+                           bool& all) {
   S loss = 0;
   all = true;
   for (long r = r0; r < r0 + T; ++r)
     for (long o = 0; o < O; ++o) {
       const S zz = logits(r, o), y = batch.targets[static_cast<std::size_t>(r * O + o)];
-      loss += softplus(zz) - y * zz;
+      if (kind == LossKind::mse) {
+        const S e = sigmoid(zz) - y;
+        loss += e * e;
+      } else {
+        loss += softplus(zz) - y * zz;
+      }
       all = all && ((zz > 0) == (y > S(0.5)));
     }
   return loss / static_cast<S>(T * O);
@@ -550,22 +558,24 @@ void token_head_forward(const ModelConfig& c, const ModelTensors<const S>& w, co
       if (ws.narrow)
         ws.string_loss[i] = cross_entropy(logits.row(static_cast<long>(i)), batch.next_tokens[static_cast<std::size_t>(ws.readout_rows[i])], all);
       else
-        ws.string_loss[i] = c.head == HeadKind::next_symbols ? next_symbols_string_loss<S>(batch, logits, r0, T, O, all)
+        ws.string_loss[i] = c.head == HeadKind::next_symbols ? next_symbols_string_loss<S>(batch, logits, r0, T, O, c.loss, all)
                                                              : lm_string_loss<S>(batch, logits, r0, T, all);
       correct[i] = all;
     }
   });
 }
 
-// d logits of next_symbols_string_loss / B for the string in rows [r0, r0 + T), into dlog (N, O).
+// d logits of next_symbols_string_loss / B for the string in rows [r0, r0 + T), into dlog (N, O):
+// bce: sigmoid(z) - y; mse: 2 (sigmoid(z) - y) sigmoid(z) (1 - sigmoid(z)); times alpha / (B T O).
 template <class S>
-void next_symbols_string_backward(const Batch& batch, const CMatRef<S>& logits, long r0, long T, long O, S alpha, S inv_b,
-                                  MatRef<S> dlog) {
-  for (long r = r0; r < r0 + T; ++r) {
-    const S scale = inv_b / static_cast<S>(T * O);
-    for (long o = 0; o < O; ++o)
-      dlog(r, o) = alpha * scale * (sigmoid(logits(r, o)) - batch.targets[static_cast<std::size_t>(r * O + o)]);
-  }
+void next_symbols_string_backward(const Batch& batch, const CMatRef<S>& logits, long r0, long T, long O, LossKind kind,
+                                  S alpha, S inv_b, MatRef<S> dlog) {
+  const S scale = inv_b / static_cast<S>(T * O);
+  for (long r = r0; r < r0 + T; ++r)
+    for (long o = 0; o < O; ++o) {
+      const S p = sigmoid(logits(r, o)), e = p - batch.targets[static_cast<std::size_t>(r * O + o)];
+      dlog(r, o) = kind == LossKind::mse ? alpha * scale * (S(2) * e * p * (S(1) - p)) : alpha * scale * e;
+    }
 }
 
 // dlog (O) = scale * d cross_entropy(logits, target) / d logits = scale (softmax(logits) - onehot).
@@ -608,7 +618,7 @@ void token_head_backward(const ModelConfig& c, const ModelTensors<const S>& w, c
       if (ws.narrow)
         cross_entropy_backward(logits.row(static_cast<long>(i)), batch.next_tokens[static_cast<std::size_t>(ws.readout_rows[i])],
                                alpha * inv_b, dlog.row(static_cast<long>(i)));
-      else if (c.head == HeadKind::next_symbols) next_symbols_string_backward<S>(batch, logits, r0, T, O, alpha, inv_b, dlog);
+      else if (c.head == HeadKind::next_symbols) next_symbols_string_backward<S>(batch, logits, r0, T, O, c.loss, alpha, inv_b, dlog);
       else lm_string_backward<S>(batch, logits, r0, T, alpha, inv_b, dlog);
     }
   });

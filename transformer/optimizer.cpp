@@ -111,6 +111,30 @@ double Optimizer<S>::step(S* params, S* grads, double schedule_factor) {
         }
         break;
       }
+      case OptimizerKind::rmsprop: {
+        // torch.optim.RMSprop (momentum 0, centered false): the same blocked layout as Adam.
+        const S a = static_cast<S>(o.alpha), eps = static_cast<S>(o.eps);
+        constexpr std::size_t W = 16;
+        using Blk = Eigen::Array<S, static_cast<int>(W), 1>;
+        Blk P, G, V;
+        for (std::size_t j = 0; j < spec.size; j += W) {
+          const std::size_t k = std::min(W, spec.size - j);
+          if (k < W) {
+            P.setZero();
+            G.setZero();
+            V.setZero();
+          }
+          std::copy_n(p + j, k, P.data());
+          std::copy_n(gr + j, k, G.data());
+          std::copy_n(v + j, k, V.data());
+          G += wd * P;
+          V = a * V + (S(1) - a) * G.square();
+          P -= lr * G / (V.sqrt() + eps);
+          std::copy_n(P.data(), k, p + j);
+          std::copy_n(V.data(), k, v + j);
+        }
+        break;
+      }
     }
   }
   return norm;

@@ -1,6 +1,8 @@
 // Optimizers on flat parameter buffers laid out by the parameter table, with PyTorch's semantics:
 // SGD (momentum, optional Nesterov, L2 weight decay added to the gradient), Adam (L2 decay added
-// to the gradient, bias-corrected moments) and AdamW (decoupled decay p -= lr * wd * p).
+// to the gradient, bias-corrected moments), AdamW (decoupled decay p -= lr * wd * p) and RMSprop
+// (torch.optim.RMSprop without momentum and not centered: L2 decay added to the gradient,
+// s = alpha s + (1 - alpha) g^2, p -= lr g / (sqrt(s) + eps); Bhattamishra et al. 2020 train with it).
 // Learning rate and weight decay can differ per parameter group; optional global-norm clipping
 // (torch.nn.utils.clip_grad_norm_, the norm summed in double in index order).
 // The state (m, v) has the parameters' layout; one step costs O(number of parameters).
@@ -14,7 +16,7 @@
 
 namespace saturn {
 
-enum class OptimizerKind { sgd, adam, adamw };
+enum class OptimizerKind { sgd, adam, adamw, rmsprop };
 
 struct GroupOptions {
   double lr_scale = 1.0;       // learning rate multiplier for this group
@@ -26,7 +28,8 @@ struct OptimizerOptions {
   double lr = 1e-3;
   double momentum = 0.0;   // SGD
   bool nesterov = false;   // SGD
-  double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;  // Adam(W)
+  double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;  // Adam(W); eps also RMSprop's
+  double alpha = 0.99;     // RMSprop: smoothing of the squared-gradient average (PyTorch's default)
   double weight_decay = 0.0;
   double clip_norm = 0.0;  // global gradient-norm clipping; 0 = off
   std::array<GroupOptions, kNumParamGroups> groups{};
@@ -44,7 +47,8 @@ class Optimizer {
 
   const OptimizerOptions& options() const { return options_; }
   std::int64_t steps() const { return t_; }
-  // State for checkpoints: first and second moments (or momentum buffer) and the step count.
+  // State for checkpoints: first and second moments (or momentum buffer; RMSprop: v only, the
+  // squared-gradient average) and the step count.
   std::vector<S>& m() { return m_; }
   std::vector<S>& v() { return v_; }
   const std::vector<S>& m() const { return m_; }

@@ -114,7 +114,7 @@ TEST(TaskFile, BadModelSectionsAreLocated) {
   EXPECT_EQ(first_problem("tasks:\n  a:\n    language: anbn\n    train: {lengths: 2..4, size: 3}\n    model: {d_model: 10, n_heads: 4}\n"),
             "t.yaml:5:12: field 'tasks.a.model.n_heads': 4 heads do not divide d_model = 10");
   EXPECT_EQ(first_problem("tasks:\n  a:\n    language: anbn\n    train: {lengths: 2..4, size: 3}\n    optimizer: {kind: lion}\n"),
-            "t.yaml:5:23: field 'tasks.a.optimizer.kind': 'lion' is not one of sgd, adam, adamw");
+            "t.yaml:5:23: field 'tasks.a.optimizer.kind': 'lion' is not one of sgd, adam, adamw, rmsprop");
 }
 
 // analysis.modes goes through EvalMode::parse: every attention mode is accepted, a bad one is
