@@ -48,6 +48,11 @@ CASES = {
     "ties_nopos_causal_next_symbols": dict(key_weight_scale=[0.0, 1e-4], positional="none", causal=True,
                                            head="next_symbols", n_outputs=4, activation="relu",
                                            extra_modes=["hard_left", "hard_right", "saturated:0.05", "scaled:3"]),
+    # Issue 11 section 3: scores s = round_G(c q.k / sqrt(D)) with c = attention_scale 2.5 and
+    # G = score_rounding 0.25 (straight-through gradient); rounding creates exact ties, so hard_left
+    # and hard_right differ, and saturated:0.3 (above one grid step) merges neighbouring grid values.
+    "rounded_scores_attention_scale": dict(attention_scale=2.5, score_rounding=0.25, causal=True, readout="last",
+                                           extra_modes=["hard_left", "hard_right", "saturated:0.3"]),
 }
 BASE_MODES = ("softmax", "saturated", "hard", "temperature:4")
 

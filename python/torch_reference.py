@@ -12,6 +12,8 @@ same as saturated_transformer/eval_mode.h; anything else raises ValueError):
   saturated (uniform over the scores tying the maximum, relative tolerance 1e-9);
   saturated:TOL (uniform over the scores within TOL of the maximum, absolute, TOL finite >= 0);
   hard_left, alias hard (leftmost tying maximum); hard_right (rightmost tying maximum).
+Every mode acts on the scores s = round_G(c q.k / sqrt(D)) of the config's attention_scale c (default 1)
+and score_rounding G (default 0: no rounding), with a straight-through gradient through the rounding.
 Model directories (config.json + model.safetensors) are read and written with
 a small safetensors implementation (the format is an 8-byte header length, a JSON header, raw
 little-endian data).
@@ -145,7 +147,14 @@ class SaturnModel(nn.Module):
         q = layer.attn.q(q_in).view(B, T, H, D).transpose(1, 2)  # (B, H, T, D)
         k = layer.attn.k(k_in).view(B, T, H, D).transpose(1, 2)
         v = layer.attn.v(v_in).view(B, T, H, D).transpose(1, 2)
-        scores = q @ k.transpose(-1, -2) / math.sqrt(D)  # (B, H, T, T) [query][key]
+        # s = round_G(c q.k / sqrt(D)) (transformer/layers/attention.h): c = attention_scale, G = score_rounding
+        # (nearest multiple, halves to even as torch.round); every mode acts on s. Straight-through
+        # backward: the rounding's gradient is the identity.
+        scores = q @ k.transpose(-1, -2) * (cfg.get("attention_scale", 1.0) / math.sqrt(D))  # (B, H, T, T) [query][key]
+        grid = cfg.get("score_rounding", 0.0)
+        if grid > 0:
+            # the rounded values exactly (ties stay exact), the gradient of the unrounded scores
+            scores = (torch.round(scores / grid) * grid).detach() + (scores - scores.detach())
         masked = ~key_mask[:, None, None, :]
         if cfg.get("causal", False):
             masked = masked | torch.ones(T, T, dtype=torch.bool).triu(1)

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "core/error.h"
+#include "transformer/layers/attention.h"
 #include "transformer/layers/tie_rule.h"
 
 namespace saturn {
@@ -147,7 +148,9 @@ void Evaluator::attention(const Layer& l, State& s, int layer, int r0, int r1, b
   q.rowwise() += l.bq;
   const auto& Kall = s.k[static_cast<std::size_t>(layer)];
   const auto& Vall = s.v[static_cast<std::size_t>(layer)];
-  const double inv_sqrt = 1.0 / std::sqrt(static_cast<double>(dh));
+  // s = round_G(c q.k / sqrt(dh)), the score rule of transformer/layers/attention.h (c = 1, G = 0:
+  // q.k / sqrt(dh)); every mode acts on s.
+  const double factor = c.attention_scale / std::sqrt(static_cast<double>(dh));
   for (int h = 0; h < c.n_heads; ++h) {
     const EvalMode& mode = head_mode(layer, h);
     RowMatrix* keep = nullptr;
@@ -159,7 +162,8 @@ void Evaluator::attention(const Layer& l, State& s, int layer, int r0, int r1, b
       auto scores = s.scores.head(keys);
       auto w = s.weights.head(keys);
       scores.noalias() = q.row(i).segment(h * dh, dh) * Kall.block(0, h * dh, keys, dh).transpose();
-      scores *= inv_sqrt;
+      scores *= factor;
+      round_scores(scores, c.score_rounding);
       attention_weights(mode, scores, w);
       const double m = scores.maxCoeff(), tol = mode.band().width(m);
       for (long j = 0; j < keys; ++j)

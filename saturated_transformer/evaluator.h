@@ -28,7 +28,7 @@ using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::R
 struct EvalOptions {
   bool attention = false;  // keep every layer's per-head attention weights
   bool hidden = false;     // keep the residual stream after the embedding and after every layer
-  bool scores = false;     // keep every layer's per-head raw scores q.k / sqrt(dh)
+  bool scores = false;     // keep every layer's per-head scores s = round_G(c q.k / sqrt(dh)) (c = attention_scale, G = score_rounding)
 };
 
 // One head evaluated in another attention mode than the evaluator's (per-head ablation: saturate
@@ -42,7 +42,7 @@ struct HeadMode {
 struct EvalResult {
   RowMatrix logits;                               // (T, n_out); T = 1 + |w| (BOS first)
   std::vector<std::vector<RowMatrix>> attention;  // [layer][head] (T, T), rows = queries
-  std::vector<std::vector<RowMatrix>> scores;     // [layer][head] (T, T) raw scores; causal: 0 above the diagonal
+  std::vector<std::vector<RowMatrix>> scores;     // [layer][head] (T, T) scores s; causal: 0 above the diagonal
   std::vector<RowMatrix> hidden;                  // [0..n_layers] (T, d)
   double readout_logit = 0;                       // classify: the classifier logit
   // Smallest gap, over every attention row, between the maximal score and the largest score that
@@ -66,7 +66,7 @@ class Evaluator {
   // The model's decision under the acceptance rule above.
   bool accepts(WordView word) const;
 
-  // Attention weights of one row of raw scores (q.k / sqrt(dh)) under this mode.
+  // Attention weights of one row of scores s (round_G(c q.k / sqrt(dh)), transformer/layers/attention.h) under this mode.
   void attention_weights(const Eigen::Ref<const Eigen::RowVectorXd>& scores, Eigen::Ref<Eigen::RowVectorXd> out) const;
   // The same under `mode` (not scaled:RHO, which acts on the weights: there it is softmax).
   static void attention_weights(const EvalMode& mode, const Eigen::Ref<const Eigen::RowVectorXd>& scores,

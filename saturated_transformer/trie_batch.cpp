@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "transformer/layers/attention.h"
 
 namespace saturn {
 
@@ -137,7 +138,7 @@ void TrieBatch::attention(int layer, int depth, long n) {
   using Seg = Eigen::Matrix<double, 1, DH>;  // one head's slice of a q, k or v row
   const auto& c = ev_.config();
   const long d = c.d_model, dh = c.d_head(), V = c.vocab, D = max_depth_ + 1, keys = depth + 1;
-  const double inv_sqrt = 1.0 / std::sqrt(static_cast<double>(dh));
+  const double factor = c.attention_scale / std::sqrt(static_cast<double>(dh));  // the score rule, as Evaluator::attention
   // The q|k|v row of position j of node i's word.
   auto row = [&](long i, long j) -> const double* {
     const Level& level = levels_[static_cast<std::size_t>(j)];
@@ -165,7 +166,9 @@ void TrieBatch::attention(int layer, int depth, long n) {
       const Eigen::Map<const Seg> qh(q.row(i).data() + at, dh);
       for (long j = m; j < keys; ++j) scores(i, j) = qh.dot(Eigen::Map<const Seg>(row(i, j) + d + at, dh));
     }
-    scores *= inv_sqrt;
+    scores *= factor;
+    if (c.score_rounding > 0)
+      for (long i = 0; i < n; ++i) round_scores(scores.row(i), c.score_rounding);
     const EvalMode& mode = ev_.head_mode(layer, static_cast<int>(h));  // per-head overrides, as Evaluator::attention
     for (long i = 0; i < n; ++i) Evaluator::attention_weights(mode, scores.row(i), weights.row(i));
     auto out = heads_.topRows(n).middleCols(at, dh);  // (n, dh)

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "core/error.h"
 
 namespace saturn {
@@ -43,6 +45,8 @@ void ModelConfig::validate() const {
     bad("tokens", fmt::format("{} tokens but vocab = {}", tokens.size(), vocab));
   if (bos_id < 0 || bos_id >= vocab) bad("bos_id", fmt::format("{} is not a token id (vocab {})", bos_id, vocab));
   if (n_outputs <= 0) bad("n_outputs", "must be positive");
+  if (!(attention_scale > 0) || !std::isfinite(attention_scale)) bad("attention_scale", fmt::format("{} is not a positive finite number", attention_scale));
+  if (!(score_rounding >= 0) || !std::isfinite(score_rounding)) bad("score_rounding", fmt::format("{} is not a finite number >= 0", score_rounding));
   if (head == HeadKind::classify && n_outputs != 1) bad("n_outputs", "a classifier has one output");
   if (head == HeadKind::lm && n_outputs != vocab) bad("n_outputs", "an lm head has one output per token");
   auto at_most = [&](const char* field, int value, int bound) {

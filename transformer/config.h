@@ -50,6 +50,10 @@ struct ModelConfig {
   HeadKind head = HeadKind::classify;
   ClassifyReadout readout = ClassifyReadout::bos;
   double readout_scale = 1.0;  // alpha: output logits multiplied by it
+  // Attention scores s = round_G(c * q.k / sqrt(d_head)) (transformer/layers/attention.h, docs/saturation.md
+  // "Training toward saturation"); every attention mode acts on s, in training and in evaluation.
+  double attention_scale = 1.0;  // c > 0: the factor training.attention_temperature reached (1: none)
+  double score_rounding = 0.0;   // G >= 0: scores rounded to the nearest multiple of G (0: off)
   int n_outputs = 1;           // classify: 1; next_symbols: |alphabet| + 1 (the last = "may end"); lm: vocab
   std::vector<std::string> tokens;  // token strings in id order: alphabet symbols, then "<bos>", ...
   int bos_id = -1;             // id of "<bos>" (prepended to every string)

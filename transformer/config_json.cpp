@@ -37,6 +37,10 @@ nlohmann::ordered_json config_to_json(const ModelConfig& c) {
   j["readout"] = to_string(c.readout);
   j["readout_scale"] = c.readout_scale;
   j["n_outputs"] = c.n_outputs;
+  // Written only when set, so model files without them (and every file written before them) keep
+  // their bytes; absent means the default (1 and 0).
+  if (c.attention_scale != 1.0) j["attention_scale"] = c.attention_scale;
+  if (c.score_rounding != 0.0) j["score_rounding"] = c.score_rounding;
   return j;
 }
 
@@ -85,7 +89,7 @@ bool read_field(const nlohmann::json& j, const char* field, const std::string& s
 const std::set<std::string> kFields = {"vocab", "tokens", "bos_id", "d_model", "n_layers", "n_heads",
                                        "d_ff", "activation", "layer_norm", "ln_eps", "attn_bias", "positional",
                                        "max_len", "causal", "head", "readout", "readout_scale", "n_outputs",
-                                       "loss"};
+                                       "attention_scale", "score_rounding", "loss"};
 
 }  // namespace
 
@@ -125,6 +129,8 @@ ModelConfig config_from_json(const nlohmann::json& j, const std::string& source)
   read_field(j, "causal", source, c.causal);
   read_field(j, "readout_scale", source, c.readout_scale);
   read_field(j, "n_outputs", source, c.n_outputs);
+  read_field(j, "attention_scale", source, c.attention_scale);
+  read_field(j, "score_rounding", source, c.score_rounding);
   if (j.contains("loss")) c.loss = parse_enum<LossKind>(j["loss"], "loss", source, {{"bce", LossKind::bce}, {"mse", LossKind::mse}});
   if (j.contains("activation"))
     c.activation = parse_enum<Activation>(j["activation"], "activation", source,

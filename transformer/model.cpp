@@ -243,7 +243,8 @@ void narrow_attention_forward(const ModelConfig& c, const LayerTensors<const S>&
     a.q_in_sel.row(i) = qin.row(r);
   }
   linear_forward<S>(a.q_in_sel.topRows(B), w.q_w, bias(0), static_cast<int>(d), a.q_sel.topRows(B));
-  const AttentionShape qshape{c.n_heads, c.causal, &batch.offsets, &ws.query_prob_offsets, ws.mode};
+  const AttentionShape qshape{c.n_heads, c.causal, &batch.offsets, &ws.query_prob_offsets, ws.mode,
+                              {c.attention_scale, c.score_rounding}};
   attention_query_forward<S>(qshape, ws.readout_pos, a.q_sel.topRows(B), qkv.middleCols(d, d), qkv.rightCols(d), a.probs,
                              a.att.topRows(B));
 }
@@ -372,7 +373,8 @@ void narrow_attention_backward(const ModelConfig& c, const LayerTensors<const S>
   for (int i = 0; i < B; ++i) dx.row(ws.readout_rows[static_cast<std::size_t>(i)]) += dxr.row(i);
   auto dq = ws.dq_sel.topRows(B);
   dq.setZero();
-  const AttentionShape qshape{c.n_heads, c.causal, &batch.offsets, &ws.query_prob_offsets};
+  const AttentionShape qshape{c.n_heads, c.causal, &batch.offsets, &ws.query_prob_offsets, {},
+                              {c.attention_scale, c.score_rounding}};
   attention_query_backward<S>(qshape, ws.readout_pos, a.q_sel.topRows(B), qkv.middleCols(d, d), qkv.rightCols(d), a.probs,
                               datt, dq, dqkv.middleCols(d, d), dqkv.rightCols(d));
   if (ln1) dln.setZero();
@@ -666,7 +668,7 @@ StepStats forward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, const
   const auto w = m.weights();
 
   embed_forward(c, w, batch, ws, L > 0 ? ws.layers[0].x_in : ws.x_final);
-  const AttentionShape shape{c.n_heads, c.causal, &batch.offsets, &ws.prob_offsets, mode};
+  const AttentionShape shape{c.n_heads, c.causal, &batch.offsets, &ws.prob_offsets, mode, {c.attention_scale, c.score_rounding}};
   for (int l = 0; l < L; ++l) {
     auto& a = ws.layers[static_cast<std::size_t>(l)];
     Mat<S>& out_buf = l + 1 < L ? ws.layers[static_cast<std::size_t>(l) + 1].x_in : ws.x_final;
@@ -713,7 +715,7 @@ void backward(const Model<S>& m, const Batch& batch, Workspace<S>& ws, S* grads)
   else token_head_backward<S>(c, w, g, batch, ws, Z, dz_state);
   final_norm_backward<S>(c, w, g, ws, Z, dz_state, (ws.narrow ? ws.dx_sel : ws.dx).topRows(Z));
 
-  const AttentionShape shape{c.n_heads, c.causal, &batch.offsets, &ws.prob_offsets};
+  const AttentionShape shape{c.n_heads, c.causal, &batch.offsets, &ws.prob_offsets, {}, {c.attention_scale, c.score_rounding}};
   for (int l = L - 1; l >= 0; --l) {
     const auto& a = ws.layers[static_cast<std::size_t>(l)];
     if (ws.narrow && l == L - 1) narrow_block_backward(c, w.layer(l), g.layer(l), batch, a, ws);

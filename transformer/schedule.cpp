@@ -35,4 +35,30 @@ Schedule::Kind Schedule::parse(const std::string& name) {
   throw Error(fmt::format("'{}' is not a schedule (constant, cosine, linear, inverse_sqrt)", name));
 }
 
+double AttentionTemperature::factor(long t) const {
+  if (!(final > 0) || !std::isfinite(final))
+    throw Error(fmt::format("attention temperature: final factor {} is not a positive finite number", final));
+  if (kind == Kind::constant) return final;
+  if (steps < 1) throw Error(fmt::format("attention temperature: {} schedule over {} steps (needs >= 1)", to_string(kind), steps));
+  const double p = std::min(1.0, static_cast<double>(std::max(0L, t)) / static_cast<double>(steps));
+  if (p >= 1.0) return final;  // exactly F from step N on
+  return kind == Kind::linear ? 1.0 + (final - 1.0) * p : std::pow(final, p);
+}
+
+AttentionTemperature::Kind AttentionTemperature::parse(const std::string& name) {
+  if (name == "constant") return Kind::constant;
+  if (name == "linear") return Kind::linear;
+  if (name == "exponential") return Kind::exponential;
+  throw Error(fmt::format("'{}' is not an attention temperature schedule (constant, linear, exponential)", name));
+}
+
+const char* to_string(AttentionTemperature::Kind k) {
+  switch (k) {
+    case AttentionTemperature::Kind::constant: return "constant";
+    case AttentionTemperature::Kind::linear: return "linear";
+    case AttentionTemperature::Kind::exponential: return "exponential";
+  }
+  return "?";
+}
+
 }  // namespace saturn

@@ -8,6 +8,7 @@
 
 #include "core/fault_point.h"
 #include "core/parallel.h"
+#include "transformer/config_json.h"
 #include "transformer/model_dir.h"
 
 namespace saturn {
@@ -50,6 +51,9 @@ TrainSummary train(Model<float>& model, const DataSource& data, const std::vecto
     fs::create_directories(o.out_dir);
     const auto found = o.resume ? find_checkpoint(ckpt) : std::nullopt;
     if (found) {
+      // The checkpoint's attention_scale is the temperature factor of its step (checked below).
+      const double saved_scale = load_config(*found).attention_scale;
+      if (o.attention_temperature.active()) model.config.attention_scale = saved_scale;
       const auto state = load_checkpoint(*found, model, opt);
       if (state.seed != o.seed)
         throw Error(fmt::format("{}: the checkpoint was written by a run with seed {}, this run has seed {}",
@@ -58,6 +62,9 @@ TrainSummary train(Model<float>& model, const DataSource& data, const std::vecto
         throw Error(fmt::format("{}: data cursor {} differs from step {}", found->string(), state.data_cursor, state.step));
       start = state.step;
       resumed = true;
+      if (o.attention_temperature.active() && saved_scale != o.attention_temperature.factor(start))
+        throw Error(fmt::format("{}: the checkpoint's attention_scale {} is not this run's attention temperature {} at step {}",
+                                found->string(), saved_scale, o.attention_temperature.factor(start), start));
       if (std::isfinite(state.last_loss)) summary.final_loss = state.last_loss;  // absent in older checkpoints
       if (std::isfinite(state.last_accuracy)) summary.final_accuracy = state.last_accuracy;
       resumed_window = MetricsWindow::from_sums(state.window_loss_sum, state.window_correct, state.window_strings);
@@ -113,7 +120,13 @@ TrainSummary train(Model<float>& model, const DataSource& data, const std::vecto
                            window.loss_sum(), window.correct(), window.strings()};
   };
   std::int64_t stopped_at = -1;  // the step stop_early ended the run at
+  // The attention temperature factor after t steps (transformer/schedule.h), when one is set.
+  auto set_attention_scale = [&](std::int64_t t) {
+    if (o.attention_temperature.active()) model.config.attention_scale = o.attention_temperature.factor(t);
+  };
+  set_attention_scale(start);
   for (std::int64_t step = start; step < o.steps; ++step) {
+    set_attention_scale(step);
     data.batch(step, batch);  // data cursor == step
     const auto st = forward(model, batch, ws, {}, ForwardScope::loss);
     if (!std::isfinite(st.loss)) throw diverged("loss", st.loss, step);
@@ -122,6 +135,7 @@ TrainSummary train(Model<float>& model, const DataSource& data, const std::vecto
     const double lr_factor = o.schedule.factor(step);
     const double grad_norm = opt.step(model.params.data(), grads.data(), lr_factor);
     if (!std::isfinite(grad_norm)) throw diverged("gradient norm", grad_norm, step);
+    set_attention_scale(step + 1);  // the model after this step: logs, evaluations, checkpoints
     examples += st.strings;
     tokens += batch.num_tokens();
     window.add(st);

@@ -46,6 +46,10 @@ struct TrainOptions {
   int steps = 1000;               // total steps of the run (a resumed run continues to this)
   OptimizerOptions optimizer;     // kind, lr, per-group rates and decay, clipping
   Schedule schedule;              // learning-rate factor per step
+  // Factor c(t) of every attention score at step t (schedule.h). When active (F != 1) the trainer
+  // sets model.config.attention_scale = c(t) before step t and c(t + 1) after it, so evaluations,
+  // checkpoints and the saved model carry the factor of the steps done; inactive: left alone.
+  AttentionTemperature attention_temperature;
   std::uint64_t seed = 1;         // the run's seed (recorded in checkpoints, checked on resume)
   int threads = 0;                // > 0: at most this many threads; 0: the caller's limit
   int log_every = 50;             // metrics line every k steps (and at the last step); 0: none

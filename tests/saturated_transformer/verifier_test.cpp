@@ -125,6 +125,36 @@ TEST(TrieBatch, FollowsPerHeadModes) {
   EXPECT_EQ(nodes, 127);
 }
 
+// A model's stored score rule (attention_scale c, score_rounding G: s = round_G(c q.k / sqrt(dh)),
+// transformer/layers/attention.h) in the batched walk as in the evaluator, and it changes decisions.
+TEST(TrieBatch, AppliesTheStoredScoreRule) {
+  const auto lang = make_language("parity");
+  auto model = causal_model(*lang, variants()[0], 91);
+  const auto plain = model;
+  model.config.attention_scale = 3.0;
+  model.config.score_rounding = 0.25;
+  for (const char* mode : {"softmax", "saturated", "hard_left"}) {
+    const Evaluator ev(model, EvalMode::parse(mode)), ev_plain(plain, EvalMode::parse(mode));
+    TrieBatch trie(ev, 2, 6, 8);
+    int nodes = 0, changed = 0;
+    trie.walk(Word{}, [&](const TrieSlice& s) {
+      for (int i = 0; i < s.size; ++i, ++nodes) {
+        const Word w = trie.word(s.depth, i);
+        const double want = ev.run(w).readout_logit;
+        EXPECT_NEAR(s.logit[i], want, 1e-10 * std::max(1.0, std::abs(want))) << mode;
+        changed += std::abs(want - ev_plain.run(w).readout_logit) > 1e-9;
+      }
+    });
+    EXPECT_EQ(nodes, 127);
+    EXPECT_GT(changed, 0) << mode;
+    // The evaluator's kept scores are multiples of G.
+    const auto r = ev.run(Word{0, 1, 1, 0}, {.scores = true});
+    for (const auto& layer : r.scores)
+      for (const auto& head : layer)
+        for (long j = 0; j < head.size(); ++j) EXPECT_EQ(head.data()[j], 0.25 * std::nearbyint(head.data()[j] / 0.25));
+  }
+}
+
 TEST(TrieBatch, RefusesWhatItCannotWalk) {
   const auto lang = make_language("parity");
   const auto model = causal_model(*lang, variants()[0], 1);

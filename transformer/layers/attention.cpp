@@ -11,10 +11,13 @@ namespace saturn {
 namespace {
 constexpr std::size_t kGrainStrings = 1;
 
-// Turns one row of scaled scores (the visible keys) into attention weights, in place.
+// Turns one row of scaled scores c q.k / sqrt(D) (the visible keys) into attention weights, in
+// place: first the scores are rounded to the grid (ScoreRule::grid), then the mode acts on them.
 template <class Row>
-void weights_from_scores(const AttentionMode& mode, Row row) {
+void weights_from_scores(const AttentionShape& sh, Row row) {
   using S = typename Row::Scalar;
+  round_scores(row, sh.scores.grid);
+  const AttentionMode& mode = sh.mode;
   switch (mode.kind) {
     case AttentionKind::temperature: row *= static_cast<S>(mode.temperature); [[fallthrough]];
     case AttentionKind::softmax: {
@@ -37,7 +40,7 @@ struct HeadSlice {
   long r0, T;
   int h;
   long D;         // head width
-  S scale;        // 1 / sqrt(D)
+  S scale;        // c / sqrt(D) (ScoreRule::scale c; backward: straight-through rounding)
   long prob;      // offset of this head's block in the probability buffer
   long cols() const { return h * D; }
 };
@@ -50,7 +53,7 @@ void for_each_head(const AttentionShape& sh, long d, Block block, F&& f) {
   const auto& off = *sh.offsets;
   const auto& poff = *sh.prob_offsets;
   const long D = d / sh.heads;
-  const S scale = S(1) / std::sqrt(static_cast<S>(D));
+  const S scale = static_cast<S>(sh.scores.scale) / std::sqrt(static_cast<S>(D));
   parallel_chunks(0, off.size() - 1, kGrainStrings, [&](std::size_t lo, std::size_t hi) {
     for (std::size_t i = lo; i < hi; ++i) {
       const long r0 = off[i], T = off[i + 1] - off[i];
@@ -102,7 +105,7 @@ void direct_head_forward(const AttentionShape& sh, const CMatRef<S>& q, const CM
     const long keys = sh.causal ? t + 1 : T;
     const S* qt = row_at(q, r0 + t, c);
     for (long j = 0; j < keys; ++j) P(t, j) = dot8(qt, row_at(k, r0 + j, c), D) * scale;
-    weights_from_scores(sh.mode, P.row(t).head(keys));
+    weights_from_scores(sh, P.row(t).head(keys));
     for (long j = keys; j < T; ++j) P(t, j) = 0;
     S* o = row_at(out, r0 + t, c);
     for (long x = 0; x < D; ++x) o[x] = 0;
@@ -151,7 +154,7 @@ void attention_forward(const AttentionShape& sh, const CMatRef<S>& q, const CMat
     P *= x.scale;
     for (long t = 0; t < T; ++t) {
       const long keys = sh.causal ? t + 1 : T;
-      weights_from_scores(sh.mode, P.row(t).head(keys));
+      weights_from_scores(sh, P.row(t).head(keys));
       if (keys < T) P.row(t).tail(T - keys).setZero();
     }
     out.block(r0, c, T, D).noalias() = P * v.block(r0, c, T, D);
@@ -202,7 +205,7 @@ void attention_query_forward(const AttentionShape& sh, const std::vector<int>& p
       p.head(keys).noalias() = q.row(row).segment(c, D) * k.block(r0, c, keys, D).transpose();
       p.head(keys) *= x.scale;
     }
-    weights_from_scores(sh.mode, p.head(keys));
+    weights_from_scores(sh, p.head(keys));
     if (keys < T) p.tail(T - keys).setZero();
     if (T <= kDirectMaxT) {
       S* o = row_at(out, row, c);

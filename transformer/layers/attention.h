@@ -1,9 +1,11 @@
 // Multi-head scaled dot-product attention (Vaswani et al. 2017) over a packed batch: string i owns
 // rows offsets[i] .. offsets[i+1]-1 of q, k, v (N, d); head h owns columns h*D .. (h+1)*D-1.
-// Scores S = Q K^T / sqrt(D) (keys t' <= t when causal), P = softmax(S), out = P V.
+// Scores S = round_G(c Q K^T / sqrt(D)) (keys t' <= t when causal; c and G from ScoreRule, 1 and
+// off by default), P = softmax(S), out = P V.
 // Parallel over strings; each string writes only its own rows, so results are deterministic.
 #pragma once
 
+#include <cmath>
 #include <vector>
 
 #include "transformer/layers/tie_rule.h"
@@ -27,12 +29,40 @@ struct AttentionMode {
   TieBand band{};            // tie band (saturated and hard kinds); default: relative kTieTolerance
 };
 
+// The attention score of a query q and a key k of one head of width D (issue 11 section 3; the
+// model's attention_scale and score_rounding, docs/saturation.md "Training toward saturation"):
+//     s = round_G(c * (q . k) / sqrt(D)),   computed as (q . k) * (c / sqrt(D)), then rounded,
+//     round_G(x) = G * nearbyint(x / G)     (the nearest multiple of G, halves to even; G = 0: x).
+// Every attention mode (softmax, temperature:C, saturated, hard) acts on s. The backward pass is
+// straight-through: rounding passes the gradient unchanged, so ds/d(q . k) = c / sqrt(D).
+// The same rule in the double simulator (saturated_transformer/evaluator.cpp, trie_batch.cpp) and
+// in python/torch_reference.py.
+struct ScoreRule {
+  double scale = 1.0;  // c > 0 (the training temperature factor)
+  double grid = 0.0;   // G >= 0 (0: no rounding)
+};
+
+// round_G(x) in the scalar type of x (G = 0: x unchanged).
+template <class S>
+S round_score(S x, double grid) {
+  if (!(grid > 0)) return x;
+  const S g = static_cast<S>(grid);
+  return g * std::nearbyint(x / g);
+}
+// round_G over a row (or any Eigen expression that can be assigned) of scores, in place.
+template <class Row>
+void round_scores(Row&& row, double grid) {
+  if (!(grid > 0)) return;
+  for (long j = 0; j < row.size(); ++j) row[j] = round_score(row[j], grid);
+}
+
 struct AttentionShape {
   int heads = 1;
   bool causal = false;
   const std::vector<int>* offsets = nullptr;        // (B+1) row offsets
   const std::vector<long>* prob_offsets = nullptr;  // (B+1) offsets into the probability buffer (H blocks each)
   AttentionMode mode{};                             // forward only; backward requires softmax
+  ScoreRule scores{};                               // c and G (forward and backward)
 };
 
 // Probability-buffer entries of one string of T tokens: H blocks of T^2, each padded to 64 bytes.
