@@ -11,6 +11,8 @@
 #include <map>
 #include <set>
 
+#include "core/error.h"
+#include "harness/capacity.h"
 #include "harness/kinds/language/spec.h"
 #include "harness/report.h"
 #include "harness/suite_runner.h"
@@ -22,6 +24,9 @@ namespace {
 
 // A power law is drawn only over at least this many points (fewer give a meaningless interval).
 constexpr int kMinFitPoints = 10;
+// The capacity table's constructions are verified on every word up to the longest length within
+// this many words (binary alphabets: length 11).
+constexpr std::uint64_t kReportConstructionBudget = 4096;
 // Attention maps: at most this many entries (string x mode) of attention.json per run.
 constexpr std::size_t kMaxAttentionStrings = 4;
 
@@ -139,6 +144,35 @@ std::string capacity_heatmap(const std::vector<RunRecord>& runs) {
   f.panel_width = std::max(5.5, 2.5 + 0.9 * static_cast<double>(modes.size()));
   f.panel_height = std::max(3.0, 1.2 + 0.32 * static_cast<double>(tasks.size()));
   return html_figure(f, "Mean over the task's runs; a task without test bins shows its training split.");
+}
+
+// The capacity table (harness/capacity.h) of the suite's runs, with the constructions verified
+// (on fewer words than `saturn capacity`'s default, so every suite's report stays quick) and the
+// theory column of the source tree's harness/theory.yaml (left empty, with a sentence saying why,
+// when that file cannot be read).
+std::string capacity_table(const std::vector<RunRecord>& runs) {
+  auto rows = capacity_rows(runs);
+  if (rows.empty()) return "";
+  Theory theory;
+  std::string problem;
+  try {
+    theory = load_theory(default_theory_path());
+  } catch (const Error& e) {
+    problem = fmt::format("<p>The theory column is empty: {}</p>\n", html_escape(e.what()));
+  }
+  std::vector<std::string> languages;
+  for (const auto& r : rows)
+    if (std::find(languages.begin(), languages.end(), r.language) == languages.end()) languages.push_back(r.language);
+  CapacityOptions options;
+  options.construction_budget = kReportConstructionBudget;
+  std::vector<ConstructionCheck> checks;
+  try {
+    checks = check_constructions(default_programs_dir(), languages, capacity_modes(rows), options);
+  } catch (const Error& e) {
+    problem += fmt::format("<p>The construction column is empty: {}</p>\n", html_escape(e.what()));
+  }
+  annotate_capacity(rows, theory, checks, options);
+  return capacity_html(rows) + problem;
 }
 
 // Accuracy vs string length per task: a panel per sweep setting (seeds pooled), a line per mode.
@@ -532,6 +566,7 @@ std::string scalars_table(const std::vector<RunRecord>& runs) {
 std::string report_section_language(const std::vector<RunRecord>& runs) {
   std::string h = "<h2>Formal-language tasks</h2>\n" + accuracy_table(runs);
   h += capacity_heatmap(runs);
+  h += capacity_table(runs);
   h += "<h3>Accuracy vs string length</h3>\n" + accuracy_vs_length(runs);
   std::string curves, norms, saturation, analyses, heads;
   for (const auto& r : runs) {
