@@ -8,6 +8,8 @@ TrainOptions train_options(const TrainingSpec& training, const OptimizerOptions&
   o.optimizer = optimizer;
   o.schedule = training.schedule;
   o.schedule.total = training.steps;
+  o.attention_temperature = training.attention_temperature;
+  if (o.attention_temperature.steps == 0) o.attention_temperature.steps = training.steps;
   o.seed = training.seed;
   o.log_every = training.log_every;
   o.eval_every = training.eval_every;

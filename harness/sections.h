@@ -30,11 +30,12 @@ struct TrainingSpec {
   std::uint64_t seed = 1;  // initialisation and batch order
   int eval_batch_size = 64;
   bool seed_set = false;   // otherwise the task's seed
+  AttentionTemperature attention_temperature;  // {final, schedule, steps}; steps 0: `steps` above
 };
 
 // The trainer's options for a `training:` section and an optimizer: steps, optimizer, schedule
-// (over all steps), seed, log/eval/checkpoint periods. Callbacks, out_dir and stop rules are the
-// caller's to set.
+// (over all steps), attention temperature (over all steps unless it names its own), seed,
+// log/eval/checkpoint periods. Callbacks, out_dir and stop rules are the caller's to set.
 TrainOptions train_options(const TrainingSpec& training, const OptimizerOptions& optimizer);
 
 }  // namespace saturn

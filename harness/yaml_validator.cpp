@@ -1,5 +1,7 @@
 #include "harness/yaml_validator.h"
 
+#include <cmath>
+
 namespace saturn {
 
 bool is_one_of(const std::string& name, std::span<const char* const> keys) {
@@ -24,6 +26,7 @@ bool optimizer_has_key(std::span<const std::string> key) {
 }
 
 bool training_has_key(std::span<const std::string> key) {
+  if (key.size() == 2) return key[0] == "attention_temperature" && is_one_of(key[1], kAttentionTemperatureKeys);
   return key.empty() || (key.size() == 1 && is_one_of(key[0], kTrainingKeys));
 }
 
@@ -39,6 +42,9 @@ void parse_model(Validator& v, const YAML::Node& node, const std::string& f, Mod
   if (node["ln_eps"] && v.scalar(node["ln_eps"], f + ".ln_eps", c.ln_eps, "a number") && c.ln_eps < 0)
     v.problem(node["ln_eps"], f + ".ln_eps", "must be >= 0");
   if (node["readout_scale"]) positive(v, node["readout_scale"], f + ".readout_scale", c.readout_scale);
+  if (node["score_rounding"] && v.scalar(node["score_rounding"], f + ".score_rounding", c.score_rounding, "a number") &&
+      !(c.score_rounding >= 0 && std::isfinite(c.score_rounding)))
+    v.problem(node["score_rounding"], f + ".score_rounding", "must be a finite number >= 0 (0: off)");
   if (node["attn_bias"]) v.scalar(node["attn_bias"], f + ".attn_bias", c.attn_bias, "true or false");
   if (node["causal"]) v.scalar(node["causal"], f + ".causal", c.causal, "true or false");
   if (node["activation"])
@@ -119,6 +125,19 @@ void parse_training(Validator& v, const YAML::Node& node, const std::string& f, 
   if (node["eval_every"]) v.scalar(node["eval_every"], f + ".eval_every", t.eval_every, "an integer");
   if (node["checkpoint_every"]) v.scalar(node["checkpoint_every"], f + ".checkpoint_every", t.checkpoint_every, "an integer");
   if (node["seed"]) t.seed_set = v.scalar(node["seed"], f + ".seed", t.seed, "a non-negative integer");
+  if (const auto at = node["attention_temperature"]) {
+    const std::string af = f + ".attention_temperature";
+    auto& a = t.attention_temperature;
+    if (v.expect_map(at, af, kAttentionTemperatureKeys)) {
+      if (at["final"] && v.scalar(at["final"], af + ".final", a.final, "a number") && !(a.final > 0 && std::isfinite(a.final)))
+        v.problem(at["final"], af + ".final", "must be a positive finite number");
+      if (at["schedule"])
+        parse_choice(v, at["schedule"], af + ".schedule", a.kind,
+                     {{"constant", AttentionTemperature::Kind::constant}, {"linear", AttentionTemperature::Kind::linear},
+                      {"exponential", AttentionTemperature::Kind::exponential}});
+      if (at["steps"]) positive(v, at["steps"], af + ".steps", a.steps);
+    }
+  }
 }
 
 }  // namespace saturn

@@ -134,14 +134,15 @@ void positive(Validator& v, const YAML::Node& n, const std::string& field, T& ou
 // The keys of the shared sections: what parse_model, parse_optimizer and parse_training accept.
 inline constexpr const char* kModelKeys[] = {"d_model",    "n_layers", "n_heads", "d_ff",    "activation",
                                              "layer_norm", "ln_eps",   "attn_bias", "positional", "max_len",
-                                             "causal",     "head",     "readout", "readout_scale", "loss"};
+                                             "causal",     "head",     "readout", "readout_scale", "score_rounding", "loss"};
 inline constexpr const char* kModelLayerNormKeys[] = {"attn", "mlp", "final"};
 inline constexpr const char* kOptimizerKeys[] = {"kind", "lr",           "momentum", "nesterov", "beta1",
                                                  "beta2", "eps",         "weight_decay", "clip_norm", "groups", "alpha"};
 inline constexpr const char* kOptimizerGroupKeys[] = {"lr_scale", "weight_decay"};
 inline constexpr const char* kTrainingKeys[] = {"steps",     "batch_size",       "schedule", "warmup",
                                                 "min_lr_factor", "log_every",    "eval_every", "checkpoint_every",
-                                                "seed",      "eval_batch_size"};
+                                                "seed",      "eval_batch_size", "attention_temperature"};
+inline constexpr const char* kAttentionTemperatureKeys[] = {"final", "schedule", "steps"};
 
 // Whether `name` is one of `keys`.
 bool is_one_of(const std::string& name, std::span<const char* const> keys);

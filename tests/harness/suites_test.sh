@@ -33,3 +33,4 @@ check norm_growth --set training.steps=120 --set train.size=100 --set test.size=
   --set analysis.saturation_strings=20
 check scan_snap_ci
 check grokking_ci
+check saturation_training_ci
