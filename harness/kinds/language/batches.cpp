@@ -19,7 +19,7 @@ ModelConfig model_config_for(const TaskSpec& task, const Language& lang) {
                                                          : HeadKind::lm;
   if (c.head == HeadKind::lm) c.tokens.push_back("<eos>");
   c.vocab = static_cast<int>(c.tokens.size());
-  c.n_outputs = c.head == HeadKind::classify ? 1 : c.head == HeadKind::lm ? c.vocab : lang.alphabet().size() + 1;
+  c.n_outputs = c.head == HeadKind::classify ? 1 : c.head == HeadKind::lm ? c.vocab : target_outputs(task.targets, lang);
   if (!task.model.max_len_set) {
     int longest = task.train.lengths.hi;
     for (const auto& bin : task.test_bins) longest = std::max(longest, bin.lengths.hi);
@@ -29,12 +29,14 @@ ModelConfig model_config_for(const TaskSpec& task, const Language& lang) {
   return c;
 }
 
-EncodedExample encode(const ModelConfig& c, const Language& lang, const Example& ex) {
+EncodedExample encode(const ModelConfig& c, const Language& lang, const Example& ex, TargetConvention targets) {
   EncodedExample e;
   e.symbols.assign(ex.word.begin(), ex.word.end());
   e.label = ex.member ? 1.0f : 0.0f;
   const int T = static_cast<int>(ex.word.size()) + 1;
-  if (c.head == HeadKind::next_symbols) {
+  if (c.head == HeadKind::next_symbols && targets != TargetConvention::next_symbols) {
+    e.targets = prefix_targets(targets, lang, ex.word);
+  } else if (c.head == HeadKind::next_symbols) {
     const int sigma = lang.alphabet().size();
     for (int t = 0; t < T; ++t) {
       const auto ns = lang.next_symbols(WordView(ex.word).first(static_cast<std::size_t>(t)));
@@ -55,24 +57,36 @@ void append(const ModelConfig& c, const EncodedExample& e, Batch& b) {
 }
 
 SplitDataSource::SplitDataSource(const ModelConfig& c, const Language& lang, const Split& split, int batch_size,
-                                 std::uint64_t seed)
-    : config_(c), examples_(split.examples.size()), batch_size_(batch_size), seed_(seed) {
+                                 std::uint64_t seed, TargetConvention targets, bool in_order)
+    : config_(c), examples_(split.examples.size()), batch_size_(batch_size), seed_(seed), in_order_(in_order) {
   parallel_chunks(0, split.examples.size(), 64, [&](std::size_t lo, std::size_t hi) {
-    for (std::size_t i = lo; i < hi; ++i) examples_[i] = encode(c, lang, split.examples[i]);
+    for (std::size_t i = lo; i < hi; ++i) examples_[i] = encode(c, lang, split.examples[i], targets);
   });
+}
+
+std::int64_t SplitDataSource::batches_per_epoch() const {
+  const auto n = static_cast<std::int64_t>(examples_.size()), b = static_cast<std::int64_t>(batch_size_);
+  return (n + b - 1) / b;
 }
 
 void SplitDataSource::batch(std::int64_t step, Batch& out) const {
   out.clear();
+  if (in_order_) {
+    const std::int64_t first = (step % batches_per_epoch()) * batch_size_;
+    const std::int64_t last = std::min<std::int64_t>(first + batch_size_, static_cast<std::int64_t>(examples_.size()));
+    for (std::int64_t i = first; i < last; ++i) append(config_, examples_[static_cast<std::size_t>(i)], out);
+    return;
+  }
   Rng rng = streams::batch(seed_, step);
   for (int i = 0; i < batch_size_; ++i) append(config_, examples_[rng.uniform_below(examples_.size())], out);
 }
 
-EvalSet make_eval_set(const ModelConfig& c, const Language& lang, const Split& split, int batch_size) {
+EvalSet make_eval_set(const ModelConfig& c, const Language& lang, const Split& split, int batch_size,
+                      TargetConvention targets) {
   EvalSet set{split.name, {}};
   for (std::size_t i = 0; i < split.examples.size(); ++i) {
     if (i % static_cast<std::size_t>(batch_size) == 0) set.batches.emplace_back();
-    append(c, encode(c, lang, split.examples[i]), set.batches.back());
+    append(c, encode(c, lang, split.examples[i], targets), set.batches.back());
   }
   return set;
 }

@@ -11,14 +11,18 @@
 //   heads.csv        analysis.head_ablation: accuracy per test bin with one head saturated / softmax
 //   score_gaps.csv   analysis.score_gaps: per head, histograms of the gap between row max and the best other score
 //   attention.json   analysis.attention_strings: attention weights of a few test strings, softmax and saturated
+//   epochs.jsonl     epochs: {epoch, step, accuracy: {mode: {split: accuracy}}} after every pass (softmax
+//                    on every split, other modes on the test bins; the last pass on every split)
 //   (columns: saturated_transformer/saturation_files.h)
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "core/atomic_file.h"
 #include "core/parallel.h"
+#include "harness/kinds/language/bhattamishra_eval.h"
 #include "harness/kinds/language/splits.h"
 #include "harness/task_kind.h"
 #include "harness/power_law_fit.h"
@@ -86,6 +90,46 @@ void add_fit(RunOutput& out, const std::string& name, const std::vector<double>&
                                 {"gamma_high", fit.gamma_high}, {"r2", fit.r2}, {"points", fit.points}};
 }
 
+// epochs.jsonl: one line per pass over the train split, {epoch, step, accuracy: {mode: {split: a}}},
+// rewritten atomically at every pass; a pass evaluated again after a resume replaces its line.
+class EpochLog {
+ public:
+  explicit EpochLog(fs::path path) : path_(std::move(path)) {
+    if (fs::exists(path_))
+      for (const auto& j : read_jsonl(path_)) lines_[j.at("epoch").get<std::int64_t>()] = nlohmann::ordered_json::parse(j.dump());
+  }
+  void add(std::int64_t step, std::int64_t epoch, const nlohmann::ordered_json& accuracy) {
+    lines_[epoch] = nlohmann::ordered_json{{"epoch", epoch}, {"step", step}, {"accuracy", accuracy}};
+    std::string text;
+    for (const auto& [_, j] : lines_) text += j.dump() + "\n";
+    write_file_atomic(path_, text);
+  }
+  nlohmann::ordered_json lines() const {
+    auto a = nlohmann::ordered_json::array();
+    for (const auto& [_, j] : lines_) a.push_back(j);
+    return a;
+  }
+  // "<mode>_<split>" -> (best accuracy, the first epoch that reached it), over the passes that
+  // evaluated that mode and split (Bhattamishra et al.'s max_val_acc_bins / best_epoch_bins).
+  std::vector<std::pair<std::string, std::pair<double, double>>> best() const {
+    std::vector<std::pair<std::string, std::pair<double, double>>> out;
+    for (const auto& [epoch, j] : lines_)
+      for (const auto& mode : j.at("accuracy").items())
+        for (const auto& split : mode.value().items()) {
+          const std::string key = mode.key() + "_" + split.key();
+          const double acc = split.value().get<double>();
+          auto it = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == key; });
+          if (it == out.end()) out.push_back({key, {acc, static_cast<double>(epoch)}});
+          else if (acc > it->second.first) it->second = {acc, static_cast<double>(epoch)};
+        }
+    return out;
+  }
+
+ private:
+  fs::path path_;
+  std::map<std::int64_t, nlohmann::ordered_json> lines_;
+};
+
 class LanguageKind final : public TaskKind {
  public:
   explicit LanguageKind(TaskSpec t) : t_(std::move(t)) {}
@@ -101,17 +145,21 @@ class LanguageKind final : public TaskKind {
       return std::min<std::size_t>(probe.examples.size(), static_cast<std::size_t>(a.saturation_strings));
     };
 
-    // Training, with the saturation agreement at every evaluation.
+    // Training, with the saturation agreement at every evaluation, and with `epochs` every pass's
+    // accuracies (kept in epochs.jsonl as they come, so a resumed run still has the earlier passes).
     nlohmann::ordered_json sat_trace = nlohmann::ordered_json::array();
+    EpochLog epoch_log(ctx.dir / "epochs.jsonl");
     TrainTaskOptions to{ctx.dir, ctx.threads, ctx.progress, -1, nullptr};
-    if (a.saturation_every > 0) {
-      to.eval_every = a.saturation_every;
+    if (a.saturation_every > 0) to.eval_every = a.saturation_every;
+    if (a.saturation_every > 0 || t_.epochs > 0)
       to.on_eval = [&](std::int64_t step, const Model<float>& m, const std::vector<Split>& splits,
                        const std::vector<EvalScore>& scores) {
-        const Split& probe = probe_of(splits);
-        sat_trace.push_back(agreement_point(step, m, probe, probe_size(probe), scores));
+        if (a.saturation_every > 0) {
+          const Split& probe = probe_of(splits);
+          sat_trace.push_back(agreement_point(step, m, probe, probe_size(probe), scores));
+        }
+        if (t_.epochs > 0) record_epoch(epoch_log, step, m, splits, scores);
       };
-    }
     const TrainedTask trained = train_task(t_, to);
     const auto& lang = trained.language;
     const auto& splits = trained.splits;
@@ -122,18 +170,22 @@ class LanguageKind final : public TaskKind {
     RunOutput out;
     // softmax: the training code's own evaluation (float), with its loss (evals are in split order).
     for (const auto& e : trained.training.evals) out.rows.push_back({"softmax", e.name, e.strings, e.accuracy, e.loss});
-    // Other modes: the simulator's decisions against the oracle labels.
+    // Other modes: the simulator's decisions against the oracle labels (mode_accuracy).
     for (const auto& mode : a.modes) {
       if (mode == "softmax") continue;
-      const Evaluator ev(weights, EvalMode::parse(mode));
-      for (const auto& split : splits) {
-        const auto d = decisions(ev, split.examples, split.examples.size());
-        long correct = 0;
-        for (std::size_t i = 0; i < d.size(); ++i) correct += (d[i] != 0) == split.examples[i].member;
-        out.rows.push_back({mode, split.name, static_cast<int>(d.size()),
-                            d.empty() ? 0.0 : static_cast<double>(correct) / static_cast<double>(d.size()),
-                            std::numeric_limits<double>::quiet_NaN()});
+      for (const auto& split : splits)
+        out.rows.push_back({mode, split.name, static_cast<int>(split.examples.size()),
+                            mode_accuracy(weights, mode, *lang, split), std::numeric_limits<double>::quiet_NaN()});
+    }
+    if (t_.epochs > 0) {  // the last pass (rows above), then the best pass per mode and split
+      nlohmann::ordered_json last;
+      for (const auto& r : out.rows) last[r.mode][r.bin] = r.accuracy;
+      epoch_log.add(trained.training.steps_done, t_.epochs, last);
+      for (const auto& [key, best] : epoch_log.best()) {
+        out.scalars.emplace_back("best_" + key, best.first);
+        out.scalars.emplace_back("best_epoch_" + key, best.second);
       }
+      out.details["epochs"] = epoch_log.lines();
     }
     out.scalars.emplace_back("final_loss", trained.training.final_loss);
 
@@ -281,6 +333,33 @@ class LanguageKind final : public TaskKind {
       write_file_atomic(ctx.dir / "attention.json",
                         attention_json(weights, lang.alphabet(), shown, {EvalMode::softmax(), EvalMode::saturated()}).dump() + "\n");
     }
+  }
+
+  // Accuracy of a split in a mode by the simulator: with a target convention of Bhattamishra et al.
+  // every output at every position right (bhattamishra_eval.h), otherwise the acceptance rule's
+  // decisions against the oracle labels.
+  double mode_accuracy(const ModelWeights& w, const std::string& mode, const Language& lang, const Split& split) const {
+    if (t_.targets != TargetConvention::next_symbols) return all_outputs_accuracy(w, EvalMode::parse(mode), lang, t_.targets, split);
+    const auto d = decisions(Evaluator(w, EvalMode::parse(mode)), split.examples, split.examples.size());
+    long correct = 0;
+    for (std::size_t i = 0; i < d.size(); ++i) correct += (d[i] != 0) == split.examples[i].member;
+    return d.empty() ? 0.0 : static_cast<double>(correct) / static_cast<double>(d.size());
+  }
+
+  // One pass's line of epochs.jsonl, after a periodic evaluation at a pass boundary: softmax from the
+  // training code's scores (every split), the other modes of analysis.modes on the test bins.
+  void record_epoch(EpochLog& log, std::int64_t step, const Model<float>& m, const std::vector<Split>& splits,
+                    const std::vector<EvalScore>& scores) const {
+    const std::int64_t per_epoch = training_steps(t_, splits.front().examples.size()) / t_.epochs;
+    if (per_epoch <= 0 || step % per_epoch != 0) return;
+    nlohmann::ordered_json acc;
+    for (const auto& s : scores) acc["softmax"][s.name] = s.accuracy;
+    const ModelWeights w = to_weights(m.config, m.table, m.params.data());
+    const LanguagePtr lang = make_language(t_.language);
+    for (const auto& mode : t_.analysis.modes)
+      if (mode != "softmax")
+        for (std::size_t i = 1; i < splits.size(); ++i) acc[mode][splits[i].name] = mode_accuracy(w, mode, *lang, splits[i]);
+    log.add(step, step / per_epoch, acc);
   }
 
   nlohmann::ordered_json agreement_point(std::int64_t step, const Model<float>& m, const Split& probe, std::size_t n,

@@ -15,7 +15,8 @@ namespace saturn {
 namespace {
 
 constexpr const char* kTaskKeys[] = {"kind",  "language", "objective", "train",    "test",     "negatives", "positive_fraction",
-                                     "seed",  "model",    "optimizer", "training", "analysis", "sweep"};
+                                     "seed",  "model",    "optimizer", "training", "analysis", "sweep",
+                                     "targets", "epochs"};
 constexpr const char* kSplitKeys[] = {"lengths", "size"};
 constexpr const char* kTestKeys[] = {"bins", "size"};
 constexpr const char* kNegativesKeys[] = {"uniform", "near_miss"};
@@ -123,6 +124,42 @@ void parse_analysis(Validator& v, const YAML::Node& node, const std::string& f, 
     v.problem(node["attention_strings"], f + ".attention_strings", "must be between 0 and 100");
 }
 
+// `targets:` and `epochs:` (Bhattamishra et al. 2020's protocol; docs/bhattamishra2020.md).
+void parse_protocol(Validator& v, const YAML::Node& targets, const std::string& tf, const YAML::Node& epochs,
+                    const std::string& ef, TaskSpec& t) {
+  if (targets.IsDefined() && !targets.IsNull()) {
+    std::string s;
+    if (v.scalar(targets, tf, s, "a target convention") && !parse_target_convention(s, t.targets))
+      v.problem(targets, tf, fmt::format("'{}' is not a target convention (next_symbols, end_symbol, allowed, dead_state, "
+                                         "membership)", s));
+  }
+  if (epochs.IsDefined() && !epochs.IsNull()) positive(v, epochs, ef, t.epochs);
+}
+
+// A convention other than next_symbols needs the next_symbols objective and a language it applies
+// to; the analyses that read a model's decisions by the acceptance rule of docs/saturation.md
+// (which reads the last output as "is a member") do not apply to it.
+void check_protocol(Validator& v, const YAML::Node& at, const std::string& f, const Language& lang, const TaskSpec& t) {
+  if (t.targets == TargetConvention::next_symbols) return;
+  if (t.objective != Objective::next_symbols) {
+    v.problem(at, f, fmt::format("targets {} needs objective next_symbols", target_convention_name(t.targets)));
+    return;
+  }
+  try {
+    check_target_convention(t.targets, lang);
+  } catch (const Error& e) {
+    v.problem(at, f, e.what());
+  }
+  const auto& a = t.analysis;
+  const std::pair<const char*, bool> uses[] = {{"verify_length", a.verify_length > 0}, {"study_power", a.study_power > 0},
+                                               {"robustness_power", a.robustness_power > 0},
+                                               {"head_ablation", a.head_ablation}, {"saturation_every", a.saturation_every > 0}};
+  for (const auto& [name, used] : uses)
+    if (used)
+      v.problem(at, f, fmt::format("analysis.{} decides strings by the next_symbols acceptance rule; it does not apply "
+                                   "with targets {}", name, target_convention_name(t.targets)));
+}
+
 }  // namespace
 
 const char* objective_name(Objective o) {
@@ -216,6 +253,8 @@ std::shared_ptr<const TaskKind> parse_language_task(Validator& v, const YAML::No
       v.problem(n, f, "must be between 0 and 1"), ok = false;
   }
   if (auto [ok, n, f] = get("seed"); ok) ok = v.scalar(n, f, t.seed, "a non-negative integer") && ok;
+  if (const auto tg = get("targets"), ep = get("epochs"); tg.found || ep.found)
+    parse_protocol(v, tg.found ? tg.node : YAML::Node(), tg.field, ep.found ? ep.node : YAML::Node(), ep.field, t);
   // Sections: defaults first, then the task's own keys on top.
   for (int which = 0; which < 2; ++which) {
     const YAML::Node src = which == 0 ? defaults : node;
@@ -239,6 +278,7 @@ std::shared_ptr<const TaskKind> parse_language_task(Validator& v, const YAML::No
       v.problem(node, base, e.what());
     }
   }
+  if (lang) check_protocol(v, get("targets").found ? get("targets").node : node, get("targets").field, *lang, t);
   if (v.problems().size() != problems_before) return nullptr;
   return make_language_kind(t);
 }

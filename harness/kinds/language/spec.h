@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/kinds/language/bhattamishra_targets.h"
 #include "harness/length_range.h"
 #include "harness/sections.h"
 #include "transformer/optimizer.h"
@@ -63,6 +64,13 @@ struct TaskSpec {
   std::vector<SplitSpec> test_bins;     // one split per length bin
   NegativeMix negatives;
   double positive_fraction = 0.5;       // recognize: fraction of members in each split
+  // next_symbols: the per-prefix target convention (bhattamishra_targets.h); any but next_symbols
+  // counts a string correct when every output at every position is right, in every mode.
+  TargetConvention targets = TargetConvention::next_symbols;
+  // > 0: training is this many passes over the train split in its order (replacing
+  // training.steps), evaluated after each pass; the run records every pass's accuracy per split
+  // and mode (epochs.jsonl) and the best one (scalars best_<mode>_<split>, best_epoch_<mode>_<split>).
+  int epochs = 0;
   std::uint64_t seed = 1;                // data
   ModelSpec model;
   OptimizerOptions optimizer;

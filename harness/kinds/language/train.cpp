@@ -18,11 +18,19 @@ TrainedTask train_task(const TaskSpec& task, const TrainTaskOptions& options) {
   const ModelConfig config = model_config_for(task, *lang);
   TrainedTask t{std::move(lang), std::move(splits), Model<float>(config), {}};
   t.model.init(task.training.seed);
-  const SplitDataSource data(config, *t.language, t.splits.front(), task.training.batch_size, task.training.seed);
+  const SplitDataSource data(config, *t.language, t.splits.front(), task.training.batch_size, task.training.seed,
+                             task.targets, task.epochs > 0);
   std::vector<EvalSet> evals;
-  for (const auto& split : t.splits) evals.push_back(make_eval_set(config, *t.language, split, task.training.eval_batch_size));
+  for (const auto& split : t.splits)
+    evals.push_back(make_eval_set(config, *t.language, split, task.training.eval_batch_size, task.targets));
 
-  TrainOptions o = train_options(task.training, task.optimizer);
+  // `epochs`: passes over the train split in order, evaluated after each (training_steps()).
+  TrainingSpec training = task.training;
+  if (task.epochs > 0) {
+    training.steps = static_cast<int>(training_steps(task, data.size()));
+    training.eval_every = static_cast<int>(data.batches_per_epoch());
+  }
+  TrainOptions o = train_options(training, task.optimizer);
   if (options.eval_every >= 0) o.eval_every = options.eval_every;
   if (options.on_eval)
     o.on_eval = [&](std::int64_t step, const std::vector<EvalScore>& scores) {
@@ -34,6 +42,12 @@ TrainedTask train_task(const TaskSpec& task, const TrainTaskOptions& options) {
   t.training = train(t.model, data, evals, o);
   if (options.progress) end_progress_on_stderr();
   return t;
+}
+
+std::int64_t training_steps(const TaskSpec& task, std::size_t train_size) {
+  if (task.epochs <= 0) return task.training.steps;
+  const auto b = static_cast<std::int64_t>(task.training.batch_size);
+  return task.epochs * ((static_cast<std::int64_t>(train_size) + b - 1) / b);
 }
 
 nlohmann::ordered_json training_summary(const TaskSpec& task, const TrainedTask& trained, int threads) {

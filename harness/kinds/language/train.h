@@ -40,6 +40,10 @@ struct TrainedTask {
 // options.out when there is one) and returns it. Throws DivergedError or saturn::Error.
 TrainedTask train_task(const TaskSpec& task, const TrainTaskOptions& options);
 
+// Steps of a task's training: training.steps, or with `epochs` E, E * ceil(train_size / batch_size)
+// (one evaluation after each pass, at steps that are multiples of the pass length).
+std::int64_t training_steps(const TaskSpec& task, std::size_t train_size);
+
 // The summary of a training (`saturn train`'s summary.json): task, language, seeds, revision,
 // model config, parameter count, steps, final loss, timings and the final evaluation per split.
 nlohmann::ordered_json training_summary(const TaskSpec& task, const TrainedTask& trained, int threads);
