@@ -18,12 +18,7 @@ namespace {
 
 using M = Mat<double>;
 
-M random_matrix(long r, long c, Rng& rng) {
-  M m(r, c);
-  for (long i = 0; i < r; ++i)
-    for (long j = 0; j < c; ++j) m(i, j) = rng.normal();
-  return m;
-}
+using testing::random_matrix;
 
 // Strings of 3, 1, 8 (the longest direct one), 9 and 12 tokens: both paths in one batch.
 struct Strings {

@@ -108,19 +108,7 @@ TEST(AttentionTemperature, TheFactorMultipliesEveryScore) {
   for (std::size_t j = 0; j < k_w.size; ++j) EXPECT_NEAR(gs[k_w.offset + j], gf[k_w.offset + j], 1e-11);
 }
 
-class RandomSource : public DataSource {
- public:
-  explicit RandomSource(ModelConfig c) : c_(std::move(c)) {}
-  void batch(std::int64_t step, Batch& out) const override {
-    Rng rng(77, static_cast<std::uint64_t>(step));
-    std::vector<int> lengths;
-    for (int i = 0; i < 8; ++i) lengths.push_back(1 + static_cast<int>(rng.uniform_below(10)));
-    out = testing::random_batch(c_, lengths, 500 + static_cast<std::uint64_t>(step));
-  }
-
- private:
-  ModelConfig c_;
-};
+using testing::RandomSource;
 
 ModelConfig small_config() {
   testing::Variant v;
@@ -129,11 +117,7 @@ ModelConfig small_config() {
   return testing::tiny_config(v, 8, 2, 1, 16);
 }
 
-fs::path fresh_dir(const std::string& name) {
-  const auto dir = fs::temp_directory_path() / ("saturn_attention_temperature_" + name);
-  fs::remove_all(dir);
-  return dir;
-}
+fs::path fresh_dir(const std::string& name) { return testing::fresh_dir("saturn_attention_temperature_" + name); }
 
 // Trains small_config() for `steps` under the temperature `a`, writing into `out` (empty: nothing).
 Model<float> train_with(const AttentionTemperature& a, int steps, const fs::path& out = {}, int checkpoint_every = 0) {

@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/rng.h"
 #include "tests/support/gradcheck.h"
+#include "tiny_model.h"
 #include "transformer/layers/activation.h"
 #include "transformer/layers/attention.h"
 #include "transformer/layers/layernorm.h"
@@ -21,12 +22,7 @@ namespace {
 
 using M = Mat<double>;
 
-M random_matrix(long r, long c, Rng& rng, double scale = 1.0) {
-  M m(r, c);
-  for (long i = 0; i < r; ++i)
-    for (long j = 0; j < c; ++j) m(i, j) = scale * rng.normal();
-  return m;
-}
+using testing::random_matrix;
 
 testing::GradInput input(std::string name, M& x, const M& dx) {
   return {std::move(name), x.data(), static_cast<std::size_t>(x.size()), dx.data()};

@@ -87,12 +87,7 @@ TEST(ScoreRounding, CreatesExactTiesThatSaturatedAndHardAttentionSee) {
   }
 }
 
-M random_matrix(long r, long c, Rng& rng) {
-  M m(r, c);
-  for (long i = 0; i < r; ++i)
-    for (long j = 0; j < c; ++j) m(i, j) = rng.normal();
-  return m;
-}
+using testing::random_matrix;
 
 // The attention of every query row of `rows` by the definition, with the score of (query, key)
 // shifted by offset[...] (one entry per visible pair, in loop order): frozen = true records the

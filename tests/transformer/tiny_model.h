@@ -1,12 +1,14 @@
 // Tiny models and batches for the transformer's tests.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "core/rng.h"
 #include "tests/support/gradcheck.h"
 #include "transformer/model.h"
+#include "transformer/trainer.h"
 
 namespace saturn::testing {
 
@@ -78,6 +80,37 @@ Model<S> random_model(const ModelConfig& c, std::uint64_t seed, double noise = 0
   Rng rng(seed + 1000);
   for (auto& p : m.params) p += static_cast<S>(noise * rng.normal());
   return m;
+}
+
+// A matrix (r, c) of independent N(0, scale^2) entries.
+inline Mat<double> random_matrix(long r, long c, Rng& rng, double scale = 1.0) {
+  Mat<double> m(r, c);
+  for (long i = 0; i < r; ++i)
+    for (long j = 0; j < c; ++j) m(i, j) = scale * rng.normal();
+  return m;
+}
+
+// Training data for the trainer's tests: batch `step` holds 16 strings of 1..10 symbols with random
+// targets for the config's head, a pure function of the step.
+class RandomSource : public DataSource {
+ public:
+  explicit RandomSource(ModelConfig c) : c_(std::move(c)) {}
+  void batch(std::int64_t step, Batch& out) const override {
+    Rng rng(99, static_cast<std::uint64_t>(step));
+    std::vector<int> lengths;
+    for (int i = 0; i < 16; ++i) lengths.push_back(1 + static_cast<int>(rng.uniform_below(10)));
+    out = random_batch(c_, lengths, 1000 + static_cast<std::uint64_t>(step));
+  }
+
+ private:
+  ModelConfig c_;
+};
+
+// An empty folder `name` under the temporary directory (what a previous run left there is removed).
+inline std::filesystem::path fresh_dir(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / name;
+  std::filesystem::remove_all(dir);
+  return dir;
 }
 
 // Every parameter of m against central differences of the batch's loss (tests/support/gradcheck.h),

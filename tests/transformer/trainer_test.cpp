@@ -19,19 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class RandomSource : public DataSource {
- public:
-  explicit RandomSource(ModelConfig c) : c_(std::move(c)) {}
-  void batch(std::int64_t step, Batch& out) const override {
-    Rng rng(99, static_cast<std::uint64_t>(step));
-    std::vector<int> lengths;
-    for (int i = 0; i < 16; ++i) lengths.push_back(1 + static_cast<int>(rng.uniform_below(10)));
-    out = testing::random_batch(c_, lengths, 1000 + static_cast<std::uint64_t>(step));
-  }
-
- private:
-  ModelConfig c_;
-};
+using testing::RandomSource;
 
 ModelConfig small_config() {
   testing::Variant v;
@@ -48,11 +36,7 @@ Model<float> small_model(std::uint64_t seed) {
 }
 
 // An empty folder under the temporary directory (what a previous run left there is removed).
-fs::path fresh_dir(const std::string& name) {
-  const auto dir = fs::temp_directory_path() / ("saturn_trainer_" + name);
-  fs::remove_all(dir);
-  return dir;
-}
+fs::path fresh_dir(const std::string& name) { return testing::fresh_dir("saturn_trainer_" + name); }
 
 std::vector<float> train_weights(int threads, int steps, const fs::path& out = {}, bool resume = true) {
   const auto c = small_config();
