@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "apps/commands.h"
+#include "core/atomic_file.h"
 #include "core/version.h"
 #include "harness/progress.h"
 #include "harness/suite_runner.h"
@@ -22,6 +23,7 @@ namespace {
 
 struct RunArgs {
   std::string tasks = "tasks.yaml", suite = "quick", out, shard;
+  std::string json_out, csv_out;  // survey: the histograms as JSON / CSV files
   std::vector<std::string> set;
   int threads = 0, seeds = 0;
   bool list = false, report_only = false, quiet = false;
@@ -94,19 +96,13 @@ int run_command(const RunArgs& a) {
 
 int survey_command(const RunArgs& a) {
   const auto file = load_task_file(a.tasks, a.set, 0, a.suite);
-  fmt::print("{:<16} {:<22} {:>3} {:>12} {:>24} {:>9} {:>22}\n", "task", "language", "|S|", "train lens",
-             "members at longest", "train", "test bins");
-  for (const Task* task : file.suite(a.suite)) {
-    const TaskSpec* t = language_spec(task->runner.get());
-    if (!t) continue;
-    const auto s = survey_task(*t);
-    std::string bins;
-    for (std::size_t i = 1; i < s.splits.size(); ++i) bins += (i > 1 ? "," : "") + s.splits[i].lengths.str();
-    const auto& train = s.splits.front();
-    fmt::print("{:<16} {:<22} {:>3} {:>12} {:>24} {:>9} {:>22}\n", s.task, s.language, s.alphabet_size, t->train.lengths.str(),
-               fmt::format("n={}: {}", s.count_length, s.count.str()),
-               fmt::format("{}+/{}-", train.members, train.size - train.members), bins.empty() ? "-" : bins);
-  }
+  inputs_checked();
+  std::vector<TaskSurvey> surveys;
+  for (const Task* task : file.suite(a.suite))
+    if (const TaskSpec* t = language_spec(task->runner.get())) surveys.push_back(survey_task(*t));
+  fmt::print("{}", survey_text(surveys));
+  if (!a.json_out.empty()) write_file_atomic(a.json_out, survey_json(surveys));
+  if (!a.csv_out.empty()) write_file_atomic(a.csv_out, survey_csv(surveys));
   return kOk;
 }
 
@@ -127,10 +123,12 @@ void register_run(CLI::App& app, Action& action) {
   cmd->add_flag("-q,--quiet", a.quiet, "no progress output");
   cmd->callback([&action] { action = [] { return run_command(a); }; });
 
-  auto* survey = app.add_subcommand("survey", "Counts and splits of a suite's language tasks (no training)");
+  auto* survey = app.add_subcommand("survey", "Counts, splits and their length and negative-kind histograms of a suite's language tasks (no training)");
   survey->add_option("tasks", a.tasks, "task file (default tasks.yaml)");
   survey->add_option("--suite", a.suite, "suite name (default quick)");
   survey->add_option("--set", a.set, "override a key in the suite's tasks whose kind has it, or TASK.key=value (repeatable)");
+  survey->add_option("--json", a.json_out, "also write every split's length and kind histogram as JSON to this file");
+  survey->add_option("--csv", a.csv_out, "... and as CSV (task,language,split,length,has_members,members,near_miss,uniform)");
   survey->callback([&action] { action = [] { return survey_command(a); }; });
 }
 

@@ -51,7 +51,8 @@ int run_sample(const SampleArgs& a) {
     o.positive_fraction = 1.0;
   } else {
     o.positive_fraction = 0.0;
-    o.negatives = a.nonmember == "near_miss" ? NegativeMix{0.0, 1.0} : NegativeMix{1.0, 0.0};
+    // Non-members of the lengths asked for (any with non-members); near misses where members exist.
+    o.negatives = a.nonmember == "near_miss" ? NegativeMix{0.0, 1.0} : NegativeMix{1.0, 0.0, true};
   }
   for (const auto& ex : make_split(*lang, o, "").examples) print_example(lang->alphabet(), ex, "", a.format);
   return kOk;

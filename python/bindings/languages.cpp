@@ -187,7 +187,7 @@ void bind_languages(py::module_& m) {
               if (kind != "uniform" && kind != "near_miss")
                 throw Error(fmt::format("nonmember '{}': expected 'uniform' or 'near_miss'", kind));
               o.positive_fraction = 0.0;
-              o.negatives = kind == "near_miss" ? NegativeMix{0.0, 1.0} : NegativeMix{1.0, 0.0};
+              o.negatives = kind == "near_miss" ? NegativeMix{0.0, 1.0} : NegativeMix{1.0, 0.0, true};
             }
             if (k < 0) throw Error("sample: k must be >= 0");
             Split split;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "harness/kinds/language/splits.h"
 #include "harness/task.h"
 #include "harness/task_kind.h"
 #include "harness/yaml_validator.h"
@@ -19,7 +20,7 @@ constexpr const char* kTaskKeys[] = {"kind",  "language", "objective", "train", 
                                      "targets", "epochs"};
 constexpr const char* kSplitKeys[] = {"lengths", "size"};
 constexpr const char* kTestKeys[] = {"bins", "size"};
-constexpr const char* kNegativesKeys[] = {"uniform", "near_miss"};
+constexpr const char* kNegativesKeys[] = {"uniform", "near_miss", "length_shortcut"};
 constexpr const char* kAnalysisKeys[] = {"modes",           "heads",          "study_power",       "verify_length",
                                          "verify_budget",   "saturation_every", "saturation_strings", "robustness_power",
                                          "head_ablation",   "score_gaps",     "attention_strings"};
@@ -58,26 +59,29 @@ void parse_negatives(Validator& v, const YAML::Node& node, const std::string& fi
   double u = 0, nm = 0;
   if (node["uniform"]) v.scalar(node["uniform"], field + ".uniform", u, "a number");
   if (node["near_miss"]) v.scalar(node["near_miss"], field + ".near_miss", nm, "a number");
+  bool shortcut = false;
+  if (const auto ls = node["length_shortcut"]) {
+    std::string s;
+    if (v.scalar(ls, field + ".length_shortcut", s, "allowed or forbidden") && s != "allowed" && s != "forbidden")
+      v.problem(ls, field + ".length_shortcut", fmt::format("'{}' is not allowed or forbidden", s));
+    shortcut = s == "allowed";
+  }
   if (u < 0 || nm < 0 || u + nm <= 0) {
     v.problem(node, field, "mix weights must be non-negative and not both zero");
     return;
   }
-  out = {u / (u + nm), nm / (u + nm)};
+  out = {u / (u + nm), nm / (u + nm), shortcut};
 }
 
-// Checks that a split can produce examples: some length in range has members (or, for
-// recognition, non-members).
+// Checks that a split can produce examples (splits.h: split_problem): some length in range has
+// members, and for recognition one has members and non-members (or non-members, with
+// negatives.length_shortcut allowed).
 void check_split_feasible(Validator& v, const YAML::Node& at, const std::string& field, const Language& lang,
-                          const SplitSpec& split, Objective objective) {
-  bool members = false, nonmembers = false;
-  for (int n = split.lengths.lo; n <= split.lengths.hi && !(members && nonmembers); ++n) {
-    members = members || lang.count(n) > 0;
-    nonmembers = nonmembers || lang.count_nonmembers(n) > 0;
-  }
-  if (!members)
-    v.problem(at, field, fmt::format("{} has no members with lengths {}", lang.spec(), split.lengths.str()));
-  else if (objective == Objective::recognize && !nonmembers)
-    v.problem(at, field, fmt::format("{} has no non-members with lengths {}", lang.spec(), split.lengths.str()));
+                          const SplitSpec& split, const TaskSpec& task) {
+  const SplitOptions o{split.lengths, split.size, task.objective == Objective::recognize ? task.positive_fraction : 1.0,
+                       task.negatives};
+  if (const auto problem = split_problem(lang, o, split_lengths(lang, split.lengths)); !problem.empty())
+    v.problem(at, field, problem);
 }
 
 void parse_analysis(Validator& v, const YAML::Node& node, const std::string& f, AnalysisSpec& a) {
@@ -269,11 +273,10 @@ std::shared_ptr<const TaskKind> parse_language_task(Validator& v, const YAML::No
 
   if (ok && lang) {
     try {
-      check_split_feasible(v, train["lengths"], train_field + ".lengths", *lang, t.train, t.objective);
+      check_split_feasible(v, train["lengths"], train_field + ".lengths", *lang, t.train, t);
       auto [has_test, test, test_field] = get("test");
       for (std::size_t i = 0; i < t.test_bins.size(); ++i)
-        check_split_feasible(v, test["bins"][i], fmt::format("{}.bins[{}]", test_field, i), *lang, t.test_bins[i],
-                             t.objective);
+        check_split_feasible(v, test["bins"][i], fmt::format("{}.bins[{}]", test_field, i), *lang, t.test_bins[i], t);
     } catch (const Error& e) {
       v.problem(node, base, e.what());
     }

@@ -27,10 +27,14 @@ struct RunRecord; // harness/task_kind.h
 enum class Objective { recognize, next_symbols, lm };
 const char* objective_name(Objective o);
 
-// How negatives are drawn: fractions of uniform non-members and near misses (sum 1).
+// How negatives are drawn: fractions of uniform non-members and near misses (sum 1), and where.
 struct NegativeMix {
   double uniform = 1.0;
   double near_miss = 0.0;
+  // false (tasks.yaml `negatives.length_shortcut: forbidden`, the default): every negative has a
+  // length with members, paired with a positive of that length (splits.h), so no negative can be
+  // rejected by its length alone; true (`allowed`): uniform negatives at any length with non-members.
+  bool length_shortcut = false;
 };
 
 struct SplitSpec {
