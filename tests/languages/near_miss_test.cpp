@@ -50,7 +50,9 @@ TEST_P(NearMiss, SucceedsExactlyWhenSomeMemberHasANonMemberNeighbour) {
       if (!oracle(s)) continue;
       has_members = true;
       const auto near = neighbours(s, sigma);
-      exists = exists || std::any_of(near.begin(), near.end(), [&](const std::string& v) { return !oracle(v); });
+      // clang-14 cannot capture a structured binding: capture it under another name.
+      exists = exists || std::any_of(near.begin(), near.end(),
+                                     [&is_member = oracle](const std::string& v) { return !is_member(v); });
     }
     if (!has_members) {
       EXPECT_THROW(lang->near_miss(n, rng), NoMembersError) << c.spec << " n=" << n;
