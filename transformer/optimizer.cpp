@@ -35,6 +35,44 @@ double l2_norm(const TensorTable& table, const S* x) {
   return std::sqrt(((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7])));
 }
 
+namespace {
+
+// Adam's and RMSprop's updates run on blocks of 16 elements in aligned local arrays: packet sqrt
+// and division, and every element through the same instructions whatever its address (a scalar
+// loop keeps std::sqrt's errno path and does not vectorise; Eigen maps over the tensors would peel
+// an address-dependent head through scalar code, and resumed runs would drift).
+constexpr std::size_t kBlock = 16;
+template <class S>
+using Block = Eigen::Array<S, static_cast<int>(kBlock), 1>;
+
+// update(P, G, M, V) on each block of the n elements of p, g, m, v (m may be null: M stays 0);
+// p, m and v are written back, g is not (the update may change its local copy). The tail block has
+// zeros in its unused lanes (v = 0 keeps them finite).
+template <class S, class Update>
+void update_in_blocks(std::size_t n, S* p, const S* g, S* m, S* v, Update update) {
+  Block<S> P, G, M, V;
+  M.setZero();
+  for (std::size_t j = 0; j < n; j += kBlock) {
+    const std::size_t k = std::min(kBlock, n - j);
+    if (k < kBlock) {
+      P.setZero();
+      G.setZero();
+      M.setZero();
+      V.setZero();
+    }
+    std::copy_n(p + j, k, P.data());
+    std::copy_n(g + j, k, G.data());
+    if (m) std::copy_n(m + j, k, M.data());
+    std::copy_n(v + j, k, V.data());
+    update(P, G, M, V);
+    std::copy_n(P.data(), k, p + j);
+    if (m) std::copy_n(M.data(), k, m + j);
+    std::copy_n(V.data(), k, v + j);
+  }
+}
+
+}  // namespace
+
 template <class S>
 Optimizer<S>::Optimizer(OptimizerOptions options, const TensorTable& table)
     : options_(options), table_(&table), m_(table.total_size(), S(0)), v_(table.total_size(), S(0)) {}
@@ -80,59 +118,24 @@ double Optimizer<S>::step(S* params, S* grads, double schedule_factor) {
         const S b1 = static_cast<S>(o.beta1), b2 = static_cast<S>(o.beta2);
         const S step_size = static_cast<S>(static_cast<double>(lr) / bc1);
         const S sqrt_bc2 = static_cast<S>(std::sqrt(bc2)), eps = static_cast<S>(o.eps);
-        // Blocks of 16 elements in aligned local arrays: packet sqrt and division, and every
-        // element through the same instructions whatever its address (a scalar loop keeps
-        // std::sqrt's errno path and does not vectorise; Eigen maps over the tensors would peel
-        // an address-dependent head through scalar code, and resumed runs would drift).
-        constexpr std::size_t W = 16;
-        using Blk = Eigen::Array<S, static_cast<int>(W), 1>;
         const bool decoupled = o.kind == OptimizerKind::adamw;
-        Blk P, G, M, V;
-        for (std::size_t j = 0; j < spec.size; j += W) {
-          const std::size_t k = std::min(W, spec.size - j);
-          if (k < W) {  // the tail: zeros in the unused lanes (v = 0 keeps them finite)
-            P.setZero();
-            G.setZero();
-            M.setZero();
-            V.setZero();
-          }
-          std::copy_n(p + j, k, P.data());
-          std::copy_n(gr + j, k, G.data());
-          std::copy_n(m + j, k, M.data());
-          std::copy_n(v + j, k, V.data());
+        update_in_blocks(spec.size, p, gr, m, v, [&](Block<S>& P, Block<S>& G, Block<S>& M, Block<S>& V) {
           if (decoupled) P *= S(1) - lr * wd;
           else G += wd * P;  // L2 term in the gradient (of this local copy)
           M = b1 * M + (S(1) - b1) * G;
           V = b2 * V + (S(1) - b2) * G.square();
           P -= step_size * M / (V.sqrt() / sqrt_bc2 + eps);
-          std::copy_n(P.data(), k, p + j);
-          std::copy_n(M.data(), k, m + j);
-          std::copy_n(V.data(), k, v + j);
-        }
+        });
         break;
       }
-      case OptimizerKind::rmsprop: {
-        // torch.optim.RMSprop (momentum 0, centered false): the same blocked layout as Adam.
+      case OptimizerKind::rmsprop: {  // torch.optim.RMSprop, momentum 0, centered false
         const S a = static_cast<S>(o.alpha), eps = static_cast<S>(o.eps);
-        constexpr std::size_t W = 16;
-        using Blk = Eigen::Array<S, static_cast<int>(W), 1>;
-        Blk P, G, V;
-        for (std::size_t j = 0; j < spec.size; j += W) {
-          const std::size_t k = std::min(W, spec.size - j);
-          if (k < W) {
-            P.setZero();
-            G.setZero();
-            V.setZero();
-          }
-          std::copy_n(p + j, k, P.data());
-          std::copy_n(gr + j, k, G.data());
-          std::copy_n(v + j, k, V.data());
-          G += wd * P;
+        auto rmsprop = [&](Block<S>& P, Block<S>& G, Block<S>&, Block<S>& V) {
+          G += wd * P;  // L2 term in the gradient (of this local copy)
           V = a * V + (S(1) - a) * G.square();
           P -= lr * G / (V.sqrt() + eps);
-          std::copy_n(P.data(), k, p + j);
-          std::copy_n(V.data(), k, v + j);
-        }
+        };
+        update_in_blocks(spec.size, p, gr, static_cast<S*>(nullptr), v, rmsprop);  // no first moment
         break;
       }
     }
