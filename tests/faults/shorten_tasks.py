@@ -11,7 +11,7 @@ CAPS = {  # (section, key): cap
     ("training", "checkpoint_every"): 10, ("training", "record_every"): 5, ("training", "test_size"): 32,
     ("train", "size"): 100, ("test", "size"): 40,
     ("analysis", "verify_length"): 6, ("analysis", "verify_budget"): 300, ("analysis", "saturation_every"): 10,
-    ("analysis", "saturation_strings"): 20, ("analysis", "study_power"): 4,
+    ("analysis", "saturation_strings"): 20, ("analysis", "study_power"): 4, ("analysis", "robustness_power"): 4,
     ("data", "modulus"): 23, ("data", "seq_len"): 16, ("data", "num_common"): 4, ("data", "num_unique_per_next"): 4,
     ("model", "d_model"): 32, ("model", "d_ff"): 64,
 }
