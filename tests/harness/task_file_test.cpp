@@ -72,7 +72,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "t.yaml:4:34: field 'tasks.a.train.size': must be positive"},
         BadCase{"tasks:\n  a:\n    language: anbn\n    train: {lengths: 2..4, size: 3}\n    colour: red\n",
                 "t.yaml:5:5: field 'tasks.a.colour': unknown key (expected one of: kind, language, objective, train, "
-                "test, negatives, positive_fraction, seed, model, optimizer, training, analysis, sweep)"},
+                "test, negatives, positive_fraction, seed, model, optimizer, training, analysis, sweep, targets, epochs)"},
         BadCase{"tasks:\n  a:\n    language: anbn\n    train: {lengths: 2..4, size: 3}\n    objective: guess\n",
                 "t.yaml:5:16: field 'tasks.a.objective': 'guess' is not an objective (recognize, next_symbols, lm)"},
         BadCase{"tasks:\n  a:\n    language: anbn\n    train: {lengths: two, size: 3}\n",
