@@ -54,7 +54,13 @@ std::vector<SweepAxis> parse_sweep_axes(Validator& v, const YAML::Node& sweep, c
     if (kv.second.IsSequence()) {
       for (const auto& item : kv.second) axis.values.emplace_back(flow_label(item), item);
     } else if (kv.second.IsMap()) {
-      for (const auto& item : kv.second) axis.values.emplace_back(item.first.as<std::string>(), item.second);
+      for (const auto& item : kv.second) {
+        if (!item.first.IsScalar()) {
+          v.problem(item.first, f, "a value's label must be a plain string");
+          continue;
+        }
+        axis.values.emplace_back(item.first.Scalar(), item.second);
+      }
     } else {
       v.problem(kv.second, f, "expected a list of values or a mapping from labels to values");
       continue;

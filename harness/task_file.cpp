@@ -112,7 +112,8 @@ void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides
       if (item.IsScalar() && tasks[item.Scalar()]) scope.push_back(item.Scalar());
     scope_name = fmt::format("suite '{}'", suite);
   } else {
-    for (const auto& kv : tasks) scope.push_back(kv.first.as<std::string>());
+    for (const auto& kv : tasks)
+      if (kv.first.IsScalar()) scope.push_back(kv.first.Scalar());  // other keys: parse_task_file reports them
   }
   std::vector<InputError> problems;
   for (const auto& o : overrides) {
@@ -265,7 +266,11 @@ TaskFile parse_task_file(const std::string& text, const std::string& path, const
       for (const auto& item : suites[suite])
         if (item.IsScalar()) wanted.insert(item.Scalar());
     for (const auto& kv : tasks) {
-      const bool expand = wanted.empty() || wanted.count(kv.first.as<std::string>()) > 0;
+      if (!kv.first.IsScalar()) {  // `? [a, b]: ...` or `? {k: v}: ...` (found by fuzz_task_file)
+        v.problem(kv.first, "tasks", "a task name must be a plain string");
+        continue;
+      }
+      const bool expand = wanted.empty() || wanted.count(kv.first.Scalar()) > 0;
       parse_task_points(v, kv.first, kv.second, defaults, expand ? seeds : 0, expand, file);
     }
     check_language_lengths(v, tasks, file);
@@ -275,7 +280,11 @@ TaskFile parse_task_file(const std::string& text, const std::string& path, const
       v.problem(suites, "suites", "expected a mapping from suite names to lists of task names");
     } else {
       for (const auto& kv : suites) {
-        const auto suite = kv.first.as<std::string>();
+        if (!kv.first.IsScalar()) {
+          v.problem(kv.first, "suites", "a suite name must be a plain string");
+          continue;
+        }
+        const auto suite = kv.first.Scalar();
         const std::string field = "suites." + suite;
         if (!kv.second.IsSequence()) {
           v.problem(kv.second, field, "expected a list of task names");

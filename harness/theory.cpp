@@ -149,7 +149,11 @@ Theory parse_theory(const std::string& text, const std::string& path) {
     v.problem(refs ? refs : root, "references", "expected a mapping from reference keys to citations");
   } else {
     for (const auto& kv : refs) {
-      const auto key = kv.first.as<std::string>();
+      if (!kv.first.IsScalar()) {
+        v.problem(kv.first, "references", "a reference key must be a plain string");
+        continue;
+      }
+      const auto key = kv.first.Scalar();
       std::string value;
       if (v.scalar(kv.second, "references." + key, value, "a string")) theory.references[key] = value, ref_keys.insert(key);
     }
@@ -160,8 +164,12 @@ Theory parse_theory(const std::string& text, const std::string& path) {
     v.problem(langs ? langs : root, "languages", "expected a mapping from entry names to entries");
   } else {
     for (const auto& kv : langs) {
+      if (!kv.first.IsScalar()) {
+        v.problem(kv.first, "languages", "an entry name must be a plain string");
+        continue;
+      }
       TheoryEntry e;
-      e.name = kv.first.as<std::string>();
+      e.name = kv.first.Scalar();
       const std::string field = "languages." + e.name;
       const YAML::Node n = kv.second;
       if (!v.expect_map(n, field, kEntryKeys)) continue;
