@@ -8,6 +8,12 @@ set(SATURN_SANITIZE "" CACHE STRING "Sanitizers for our targets: address,undefin
 # of ours gets its coverage instrumentation; without it they are plain programs that replay their
 # seed and regression corpora (ctest fuzz_replay.*).
 option(SATURN_FUZZ "Build the tests/fuzz targets with libFuzzer (clang)" OFF)
+# The timeout of the tests that run whole suites through the CLI: 900 s, three times that under the
+# sanitizers (2-5x slower programs).
+set(SATURN_SUITE_TEST_TIMEOUT 900)
+if(SATURN_SANITIZE)
+  set(SATURN_SUITE_TEST_TIMEOUT 2700)
+endif()
 if(SATURN_SANITIZE)
   string(REPLACE "," ";" saturn_sanitizers "${SATURN_SANITIZE}")
   foreach(s ${saturn_sanitizers})

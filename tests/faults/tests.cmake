@@ -8,7 +8,7 @@ if(TARGET saturn)
            ${CMAKE_SOURCE_DIR})
   add_test(NAME docs_slurm_array COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/slurm_array_test.sh ${CMAKE_BINARY_DIR}
            ${CMAKE_SOURCE_DIR})
-  set_tests_properties(faults_kill_resume docs_slurm_array PROPERTIES TIMEOUT 900)
+  set_tests_properties(faults_kill_resume docs_slurm_array PROPERTIES TIMEOUT ${SATURN_SUITE_TEST_TIMEOUT})
   set_tests_properties(faults_full_and_read_only_disk PROPERTIES TIMEOUT 600 SKIP_RETURN_CODE 77)
   set_tests_properties(readme_examples PROPERTIES TIMEOUT 2400)
 endif()

@@ -2,5 +2,5 @@
 if(TARGET saturn)
   add_test(NAME bhattamishra2020_ci_suite COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/bhattamishra_suite_test.sh $<TARGET_FILE:saturn>
            ${CMAKE_SOURCE_DIR}/tasks.yaml)
-  set_tests_properties(bhattamishra2020_ci_suite PROPERTIES TIMEOUT 600)
+  set_tests_properties(bhattamishra2020_ci_suite PROPERTIES TIMEOUT ${SATURN_SUITE_TEST_TIMEOUT})
 endif()
