@@ -55,11 +55,8 @@ std::vector<SweepAxis> parse_sweep_axes(Validator& v, const YAML::Node& sweep, c
       for (const auto& item : kv.second) axis.values.emplace_back(flow_label(item), item);
     } else if (kv.second.IsMap()) {
       for (const auto& item : kv.second) {
-        if (!item.first.IsScalar()) {
-          v.problem(item.first, f, "a value's label must be a plain string");
-          continue;
-        }
-        axis.values.emplace_back(item.first.Scalar(), item.second);
+        std::string label;
+        if (v.key_name(item.first, f, "value's label", label)) axis.values.emplace_back(label, item.second);
       }
     } else {
       v.problem(kv.second, f, "expected a list of values or a mapping from labels to values");

@@ -266,11 +266,9 @@ TaskFile parse_task_file(const std::string& text, const std::string& path, const
       for (const auto& item : suites[suite])
         if (item.IsScalar()) wanted.insert(item.Scalar());
     for (const auto& kv : tasks) {
-      if (!kv.first.IsScalar()) {  // `? [a, b]: ...` or `? {k: v}: ...` (found by fuzz_task_file)
-        v.problem(kv.first, "tasks", "a task name must be a plain string");
-        continue;
-      }
-      const bool expand = wanted.empty() || wanted.count(kv.first.Scalar()) > 0;
+      std::string name;  // a complex key was found by fuzz_task_file
+      if (!v.key_name(kv.first, "tasks", "task name", name)) continue;
+      const bool expand = wanted.empty() || wanted.count(name) > 0;
       parse_task_points(v, kv.first, kv.second, defaults, expand ? seeds : 0, expand, file);
     }
     check_language_lengths(v, tasks, file);
@@ -280,11 +278,8 @@ TaskFile parse_task_file(const std::string& text, const std::string& path, const
       v.problem(suites, "suites", "expected a mapping from suite names to lists of task names");
     } else {
       for (const auto& kv : suites) {
-        if (!kv.first.IsScalar()) {
-          v.problem(kv.first, "suites", "a suite name must be a plain string");
-          continue;
-        }
-        const auto suite = kv.first.Scalar();
+        std::string suite;
+        if (!v.key_name(kv.first, "suites", "suite name", suite)) continue;
         const std::string field = "suites." + suite;
         if (!kv.second.IsSequence()) {
           v.problem(kv.second, field, "expected a list of task names");

@@ -149,11 +149,8 @@ Theory parse_theory(const std::string& text, const std::string& path) {
     v.problem(refs ? refs : root, "references", "expected a mapping from reference keys to citations");
   } else {
     for (const auto& kv : refs) {
-      if (!kv.first.IsScalar()) {
-        v.problem(kv.first, "references", "a reference key must be a plain string");
-        continue;
-      }
-      const auto key = kv.first.Scalar();
+      std::string key;
+      if (!v.key_name(kv.first, "references", "reference key", key)) continue;
       std::string value;
       if (v.scalar(kv.second, "references." + key, value, "a string")) theory.references[key] = value, ref_keys.insert(key);
     }
@@ -164,12 +161,8 @@ Theory parse_theory(const std::string& text, const std::string& path) {
     v.problem(langs ? langs : root, "languages", "expected a mapping from entry names to entries");
   } else {
     for (const auto& kv : langs) {
-      if (!kv.first.IsScalar()) {
-        v.problem(kv.first, "languages", "an entry name must be a plain string");
-        continue;
-      }
       TheoryEntry e;
-      e.name = kv.first.Scalar();
+      if (!v.key_name(kv.first, "languages", "entry name", e.name)) continue;
       const std::string field = "languages." + e.name;
       const YAML::Node n = kv.second;
       if (!v.expect_map(n, field, kEntryKeys)) continue;

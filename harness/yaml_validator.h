@@ -45,6 +45,16 @@ class Validator {
   const std::string& path() const { return path_; }
 
   // Checks that `node` is a map whose keys are all in `known`.
+  // A mapping key as a plain string in `out`; a YAML complex key (`? [a, b]: ...`, `? {k: v}: ...`)
+  // is a problem at `field` ("a KIND must be a plain string") and false.
+  bool key_name(const YAML::Node& key, const std::string& field, const char* kind, std::string& out) {
+    if (!key.IsScalar()) {
+      problem(key, field, fmt::format("a {} must be a plain string", kind));
+      return false;
+    }
+    out = key.Scalar();
+    return true;
+  }
   bool expect_map(const YAML::Node& node, const std::string& field, std::initializer_list<const char*> known) {
     return expect_map(node, field, std::span<const char* const>(known.begin(), known.size()));
   }
@@ -54,7 +64,8 @@ class Validator {
       return false;
     }
     for (const auto& kv : node) {
-      const auto key = kv.first.as<std::string>();
+      std::string key;
+      if (!key_name(kv.first, field.empty() ? "key" : field, "key", key)) continue;
       bool ok = false;
       for (const char* k : known) ok = ok || key == k;
       if (!ok) {
