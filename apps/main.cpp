@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/version.h"
 #include "harness/task_file.h"
+#include "transformer/layers/gemm.h"
 #include "transformer/trainer.h"
 
 namespace saturn::cli {
@@ -21,7 +22,7 @@ int main(int argc, char** argv) {
   using namespace saturn::cli;
   CLI::App app{"saturn: formal-language benchmarks, transformer training and saturated-attention simulation"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", fmt::format("saturn {} ({})", saturn::version(), saturn::git_revision()));
+  app.set_version_flag("--version", fmt::format("saturn {} ({}; GEMM: {})", saturn::version(), saturn::git_revision(), saturn::gemm_backend()));
   Action action;
   register_languages(app, action);
   register_count(app, action);

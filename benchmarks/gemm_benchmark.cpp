@@ -47,7 +47,7 @@ void BM_GemmOpenBlas(benchmark::State& state) {
   state.SetLabel(std::string("core=") + openblas_get_corename());
 }
 
-#define GEMM_SHAPES Args({256, 768, 256})->Args({256, 1024, 256})->Args({256, 256, 1024})->Args({256, 256, 256})->Args({1024, 1024, 1024})
+#define GEMM_SHAPES Args({256, 96, 32})->Args({256, 32, 128})->Args({96, 32, 256})->Args({256, 192, 64})->Args({256, 768, 256})->Args({256, 1024, 256})->Args({256, 256, 1024})->Args({256, 256, 256})->Args({1024, 1024, 1024})
 BENCHMARK(BM_GemmEigen)->ArgNames({"m", "n", "k"})->GEMM_SHAPES->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_GemmOpenBlas)->ArgNames({"m", "n", "k"})->GEMM_SHAPES->UseRealTime()->Unit(benchmark::kMicrosecond);
 

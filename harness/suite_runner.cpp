@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/version.h"
+#include "transformer/layers/gemm.h"
 #include "harness/kinds/language/spec.h"
 #include "harness/kinds/scan_snap/spec.h"
 #include "harness/task_kind.h"
@@ -91,6 +92,7 @@ std::string write_suite_files(const std::string& suite, const std::vector<const 
   manifest["suite"] = suite;
   manifest["tasks_file"] = o.tasks_file;
   manifest["git_revision"] = git_revision();
+  manifest["gemm_backend"] = gemm_backend();
   manifest["runs"] = runs.size();
   manifest["complete"] = done.size();
   auto list = nlohmann::ordered_json::array();
@@ -259,6 +261,7 @@ SuiteOutcome run_suite(const std::string& suite, const std::vector<const RunPoin
     for (const auto& [k, v] : p.params) s["params"][k] = v;
     s["seed"] = p.task.runner->seed();
     s["git_revision"] = git_revision();
+    s["gemm_backend"] = gemm_backend();
     s["threads"] = o.threads;
     s["seconds"] = seconds;
     s["config"] = p.config_yaml;

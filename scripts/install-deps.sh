@@ -5,6 +5,7 @@ PACKAGES=(
   build-essential cmake ninja-build git pkg-config
   libeigen3-dev libtbb-dev libboost-graph-dev libyaml-cpp-dev
   libgtest-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libfmt-dev
+  libopenblas-dev              # the linear layers' GEMMs (transformer/layers/gemm.h; Eigen's without it)
   # Python package (pybind11 bindings), its tests, report figures, the PyTorch reference
   pybind11-dev python3-dev python3-pybind11 python3-numpy python3-pytest python3-matplotlib python3-torch
   chromium fonts-dejavu-core   # the report test renders pages in headless Chromium

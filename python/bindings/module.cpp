@@ -2,6 +2,7 @@
 #include "common.h"
 #include "core/error.h"
 #include "core/version.h"
+#include "transformer/layers/gemm.h"
 #include "transformer/trainer.h"
 
 namespace saturn::python {
@@ -32,6 +33,7 @@ PYBIND11_MODULE(_saturn, m) {
   py::register_exception<saturn::NoMembersError>(m, "NoMembersError", error.ptr());
   py::register_exception<saturn::DivergedError>(m, "DivergedError", error.ptr());
   m.attr("git_revision") = saturn::git_revision();
+  m.attr("gemm_backend") = saturn::gemm_backend();
   bind_languages(m);
   bind_tasks(m);
   bind_models(m);

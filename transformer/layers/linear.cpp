@@ -3,12 +3,13 @@
 #include <algorithm>
 
 #include "core/parallel.h"
+#include "transformer/layers/gemm.h"
 
 namespace saturn {
 
 namespace {
-// Each task is one Eigen GEMM that packs its whole weight operand (forward, dx) or its whole
-// activation operand (dW) again, so tasks are kept large: 128..256 activation rows, and the weight
+// Each task is one GEMM (layers/gemm.h) that packs its whole weight operand (forward, dx) or its
+// whole activation operand (dW) again, so tasks are kept large: 128..256 activation rows, and the weight
 // gradient in kWeightTasks slices of output rows. Both depend only on the shapes, never on the
 // number of threads.
 constexpr std::size_t kGrainRows = 256;        // activation rows per task (at most)
@@ -23,34 +24,32 @@ std::size_t weight_grain(long out) {
 template <class S>
 void linear_forward(const CMatRef<S>& x, const S* w, const S* b, int out, MatRef<S> y) {
   const long n = x.rows(), in = x.cols();
-  const CMatMap<S> W(w, out, in);
   parallel_chunks(0, static_cast<std::size_t>(n), kGrainRows, [&](std::size_t lo, std::size_t hi) {
     const auto rows = static_cast<long>(hi - lo);
-    auto yb = y.middleRows(static_cast<long>(lo), rows);
-    yb.noalias() = x.middleRows(static_cast<long>(lo), rows) * W.transpose();
-    if (b) yb.rowwise() += CVecMap<S>(b, out);
+    const auto r0 = static_cast<long>(lo);
+    gemm<S>(Op::none, Op::transpose, rows, out, in, x.data() + r0 * x.outerStride(), x.outerStride(), w, in,
+            /*accumulate=*/false, y.data() + r0 * y.outerStride(), y.outerStride());
+    if (b) y.middleRows(r0, rows).rowwise() += CVecMap<S>(b, out);
   });
 }
 
 template <class S>
 void linear_backward_input(const S* w, const CMatRef<S>& dy, MatRef<S> dx, bool accumulate) {
   const long n = dy.rows(), in = dx.cols(), out = dy.cols();
-  const CMatMap<S> W(w, out, in);
   parallel_chunks(0, static_cast<std::size_t>(n), kGrainRows, [&](std::size_t lo, std::size_t hi) {
-    const auto rows = static_cast<long>(hi - lo);
-    auto dxb = dx.middleRows(static_cast<long>(lo), rows);
-    if (accumulate) dxb.noalias() += dy.middleRows(static_cast<long>(lo), rows) * W;
-    else dxb.noalias() = dy.middleRows(static_cast<long>(lo), rows) * W;
+    const auto rows = static_cast<long>(hi - lo), r0 = static_cast<long>(lo);
+    gemm<S>(Op::none, Op::none, rows, in, out, dy.data() + r0 * dy.outerStride(), dy.outerStride(), w, in, accumulate,
+            dx.data() + r0 * dx.outerStride(), dx.outerStride());
   });
 }
 
 template <class S>
 void linear_backward_params(const CMatRef<S>& x, const CMatRef<S>& dy, S* dw, S* db) {
   const long n = x.rows(), in = x.cols(), out = dy.cols();
-  MatMap<S> dW(dw, out, in);
   parallel_chunks(0, static_cast<std::size_t>(out), weight_grain(out), [&](std::size_t lo, std::size_t hi) {
     const auto rows = static_cast<long>(hi - lo);
-    dW.middleRows(static_cast<long>(lo), rows).noalias() += dy.middleCols(static_cast<long>(lo), rows).transpose() * x;
+    gemm<S>(Op::transpose, Op::none, rows, in, n, dy.data() + static_cast<long>(lo), dy.outerStride(), x.data(),
+            x.outerStride(), /*accumulate=*/true, dw + static_cast<long>(lo) * in, in);
     if (db) {  // rows summed in order by an explicit loop: no dependence on Eigen's reduction strategy
       VecMap<S> dB(db, out);
       for (long t = 0; t < n; ++t) dB.segment(static_cast<long>(lo), rows) += dy.row(t).segment(static_cast<long>(lo), rows);

@@ -4,6 +4,7 @@
 
 #include "core/parallel.h"
 #include "core/version.h"
+#include "transformer/layers/gemm.h"
 #include "harness/kinds/language/batches.h"
 #include "harness/progress.h"
 #include "languages/registry.h"
@@ -57,6 +58,7 @@ nlohmann::ordered_json training_summary(const TaskSpec& task, const TrainedTask&
   summary["language"] = trained.language->spec();
   summary["seed"] = {{"data", task.seed}, {"training", task.training.seed}};
   summary["git_revision"] = git_revision();
+  summary["gemm_backend"] = gemm_backend();
   summary["threads"] = threads;
   summary["model"] = config_to_json(trained.model.config);
   summary["parameters"] = trained.model.params.size();
