@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "transformer/layers/attention.h"
+#include "transformer/layers/gemm.h"
 
 namespace saturn {
 
@@ -15,12 +16,18 @@ namespace saturn {
 namespace {
 double gelu(double x) { return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0))); }  // as evaluator.cpp
 
-// y = a w^T + b, row by row (a Linear layer; w is [out, in]). The bias is written first and the
-// product accumulated onto it: the same sums as (a w^T) + b, without a zeroing pass or a broadcast.
+// y = a w^T + b (a Linear layer; w is [out, in]), through the linear layers' GEMM (layers/gemm.h).
+// The bias is written first and the product accumulated onto it: the same sums as (a w^T) + b,
+// without a zeroing pass or a broadcast.
+template <class Y, class A, class W>
+void matmul_add(Y&& y, const A& a, const W& w) {  // y (n, out) += a (n, in) w^T
+  gemm<double>(Op::none, Op::transpose, y.rows(), y.cols(), a.cols(), a.data(), a.outerStride(), w.data(),
+               w.outerStride(), /*accumulate=*/true, y.data(), y.outerStride());
+}
 template <class Y, class A, class W, class B>
-void linear(Y&& y, const A& a, const W& w, const B& b) {  // y (n, out), a (n, in), w (out, in), b (out)
+void linear(Y&& y, const A& a, const W& w, const B& b) {
   for (long i = 0; i < y.rows(); ++i) y.row(i) = b;
-  y.noalias() += a * w.transpose();
+  matmul_add(y, a, w);
 }
 }  // namespace
 
@@ -236,7 +243,7 @@ void TrieBatch::forward(int depth) {
     linear(hidden, from_normed ? normed : x, l.w1, l.b1);
     if (c.activation == Activation::relu) hidden = hidden.cwiseMax(0.0);
     else hidden = hidden.unaryExpr([](double z) { return gelu(z); });
-    x.noalias() += hidden * l.w2.transpose();
+    matmul_add(x, hidden, l.w2);
     for (long i = 0; i < n; ++i) x.row(i) += l.b2;
     if (post) ev_.layer_norm(x, l.ln2_w, l.ln2_b);
   }
