@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Saturn vs tuned PyTorch on the workloads of issue 13, in one run (about 8 minutes on a quiet
-# 2-core machine): the machine's single-core float GEMM peak (Eigen and OpenBLAS), the four
+# 2-core machine): the core's measured FMA ceiling and float GEMM peak (Eigen and OpenBLAS), the four
 # benchmark configs, the grokking step, the scan-and-snap transformer step, and the verifier figure.
 # Every row gives wall seconds and CPU seconds (user + system, all threads) per step, at 1 and 2
 # threads. "Tuned PyTorch" = Debian's python3-torch with OpenBLAS (OpenMP build, AVX-512 kernels
@@ -59,6 +59,10 @@ def kv(path):  # the key=value pairs of a PyTorch script's result line
             return dict(re.findall(r"(\w+)=([\w.]+)", line))
 
 gemm = bench("gemm")
+fma = {k: gemm[f"BM_FmaPeak{k}"]["GFLOPs"] for k in ("Float", "Double") if f"BM_FmaPeak{k}" in gemm}
+if fma:
+    print(f"\nmeasured FMA ceiling of one core (gemm_benchmark BM_FmaPeak*): float {fma['Float']:.1f}, "
+          f"double {fma['Double']:.1f} GFLOP/s")
 def g(kind, shape):
     b = gemm[f"BM_Gemm{kind}/m:{shape[0]}/n:{shape[1]}/k:{shape[2]}"]
     return b["GFLOPs"], b.get("label", "")
@@ -99,8 +103,9 @@ print(f"{'scan-and-snap reparam (M=240, B=128)':<38} {1:>3}  {secs(b):8.4f} ({b[
 
 gf = train["BM_TrainStep/config:3/threads:1"]["GFLOPs"]
 peak_o, peak_e = g("OpenBlas", (1024, 1024, 1024))[0], g("Eigen", (1024, 1024, 1024))[0]
-print(f"\nd=256, 1 thread: {gf:.1f} GFLOP/s of useful work = {100 * gf / peak_o:.0f}% of OpenBLAS's 1024^3 GEMM, "
-      f"{100 * gf / peak_e:.0f}% of Eigen's")
+ceiling = f"{100 * gf / fma['Float']:.0f}% of the core's measured float FMA ceiling, " if fma else ""
+print(f"\nd=256, 1 thread: {gf:.1f} GFLOP/s of useful work = {ceiling}{100 * gf / peak_o:.0f}% of OpenBLAS's "
+      f"1024^3 GEMM, {100 * gf / peak_e:.0f}% of Eigen's")
 
 if os.path.getsize(f"{out}/verify.json") > 0:
     print("\nverifier (benchmarks/verifier_benchmark.cpp: every binary string up to the length, 2-layer d=64 model):")
