@@ -149,25 +149,29 @@ void Evaluator::attention(const Layer& l, State& s, int layer, int r0, int r1, b
   const auto& Kall = s.k[static_cast<std::size_t>(layer)];
   const auto& Vall = s.v[static_cast<std::size_t>(layer)];
   // s = round_G(c q.k / sqrt(dh)), the score rule of transformer/layers/attention.h (c = 1, G = 0:
-  // q.k / sqrt(dh)); every mode acts on s.
+  // q.k / sqrt(dh)); every mode acts on s. One head's scores of all n rows are one product
+  // (n, dh) x (dh, r1), as the batched verifier (trie_batch.cpp) computes them.
   const double factor = c.attention_scale / std::sqrt(static_cast<double>(dh));
+  auto S = s.scores.topLeftCorner(n, r1);   // (n, r1) one head's scores
+  auto W = s.weights.topLeftCorner(n, r1);  // (n, r1) its weights
   for (int h = 0; h < c.n_heads; ++h) {
     const EvalMode& mode = head_mode(layer, h);
     RowMatrix* keep = nullptr;
     if (weights) keep = &weights->emplace_back(RowMatrix::Zero(n, r1));
     RowMatrix* keep_scores = kept_scores ? &kept_scores->emplace_back(RowMatrix::Zero(n, r1)) : nullptr;
+    S.noalias() = q.middleCols(h * dh, dh) * Kall.block(0, h * dh, r1, dh).transpose();
+    S *= factor;
     for (long i = 0; i < n; ++i) {
-      const long t = r0 + i;
-      const long keys = c.causal ? t + 1 : r1;
-      auto scores = s.scores.head(keys);
-      auto w = s.weights.head(keys);
-      scores.noalias() = q.row(i).segment(h * dh, dh) * Kall.block(0, h * dh, keys, dh).transpose();
-      scores *= factor;
+      const long keys = c.causal ? r0 + i + 1 : r1;
+      auto scores = S.row(i).head(keys);
+      auto w = W.row(i).head(keys);
       round_scores(scores, c.score_rounding);
       attention_weights(mode, scores, w);
       const double m = scores.maxCoeff(), tol = mode.band().width(m);
       for (long j = 0; j < keys; ++j)
         if (m - scores[j] > tol) s.min_score_gap = std::min(s.min_score_gap, m - scores[j]);
+      // Row by row: one product per row keeps the summation order of each weighted sum (tested
+      // constructions such as majority rely on sums that cancel exactly).
       heads.row(i).segment(h * dh, dh).noalias() = w * Vall.block(0, h * dh, keys, dh);
       if (keep) keep->row(i).head(keys) = w;
       if (keep_scores) keep_scores->row(i).head(keys) = scores;
@@ -250,8 +254,8 @@ Evaluator::State Evaluator::start(int capacity) const {
   s.heads.resize(capacity, c.d_model);
   s.att.resize(capacity, c.d_model);
   s.ffn.resize(capacity, c.d_ff);
-  s.scores.resize(capacity);
-  s.weights.resize(capacity);
+  s.scores.resize(capacity, capacity);
+  s.weights.resize(capacity, capacity);
   s.min_score_gap = std::numeric_limits<double>::infinity();
   s.h.row(0) = embed_.row(c.bos_id) + pos_.row(0);
   s.length = 0;

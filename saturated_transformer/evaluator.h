@@ -87,7 +87,7 @@ class Evaluator {
     // Scratch, allocated once by start(): no allocation per position.
     RowMatrix normed, q, heads, att;   // (capacity, d)
     RowMatrix ffn;                     // (capacity, d_ff)
-    Eigen::RowVectorXd scores, weights;  // (capacity)
+    RowMatrix scores, weights;         // (capacity, capacity) one head's scores / weights of the rows
   };
   // A state holding BOS only, with room for `capacity` positions (<= max_len).
   State start(int capacity) const;

@@ -5,7 +5,15 @@
 #include <string>
 
 #ifdef SATURN_HAVE_OPENBLAS
-#include <cblas.h>
+#include <cblas.h>  // cblas_sgemm, cblas_dgemm: standard CBLAS, whichever package's header this is
+// OpenBLAS's own entry points, declared here rather than taken from its cblas.h: Debian's
+// alternatives may point cblas.h at another BLAS's header (libblas-dev), while the library linked
+// is always libopenblas.
+extern "C" {
+void openblas_set_num_threads(int num_threads);
+char* openblas_get_config(void);
+char* openblas_get_corename(void);
+}
 #endif
 
 namespace saturn {
