@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Saturn vs tuned PyTorch on the workloads of issue 13, in one run (about 8 minutes on a quiet
+# Saturn vs tuned PyTorch on the workloads of issue 13, in one run (about 5 minutes on a quiet
 # 2-core machine): the core's measured FMA ceiling and float GEMM peak (Eigen and OpenBLAS), the four
 # benchmark configs, the grokking step, the scan-and-snap transformer step, and the verifier figure.
 # Every row gives wall seconds and CPU seconds (user + system, all threads) per step, at 1 and 2
