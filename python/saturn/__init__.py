@@ -17,11 +17,11 @@ except ImportError as e:  # pragma: no cover - only when the extension was not b
         f"(which the .pth file it writes puts on sys.path); {e}") from e
 
 from _saturn import (DivergedError, Error, Language, Model, NoMembersError, Split, TaskFile, Tokenizer,
-                     git_revision, language, languages, load_tasks)
+                     gemm_backend, git_revision, language, languages, load_tasks)
 
 __all__ = ["Error", "NoMembersError", "DivergedError", "Language", "Model", "Split", "TaskFile", "Tokenizer",
            "language", "languages", "load_tasks", "load_model", "verify", "saturation_study", "analyse_heads",
-           "robustness_study", "score_gaps", "train", "as_table", "git_revision"]
+           "robustness_study", "score_gaps", "train", "as_table", "git_revision", "gemm_backend"]
 
 
 def load_model(path, dtype=None):

@@ -77,3 +77,9 @@ def test_construction_folders_load(source_dir):
     assert m.tokenizer.tokens[:2] == ["(", ")"]
     r = m.evaluate(["(())", "(()"], mode="saturated")
     assert r["accepted"].tolist() == [True, False]
+
+
+def test_the_build_names_its_revision_and_gemm_backend():
+    # Recorded by every run next to the results: the two GEMM backends round differently.
+    assert saturn.gemm_backend.startswith(("OpenBLAS", "eigen"))
+    assert saturn.git_revision
