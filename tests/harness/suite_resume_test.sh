@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # SIGKILL a suite mid-run, restart it with the same command, and expect byte-identical results.csv
 # (and runs.csv) to an uninterrupted run.
-# Usage: suite_resume_test.sh SATURN TASKS_YAML
+# Usage: suite_resume_test.sh SATURN TASKS_YAML [SUITE [SEEDS]]   (default: the quick suite; the
+#        sanitizer builds pass a smaller one, saturation_training_ci with 3 seeds = 6 runs, since
+#        the quick suite's analyses take minutes per run there)
 set -euo pipefail
-SATURN=$1 TASKS=$2
+SATURN=$1 TASKS=$2 SUITE=${3:-quick} SEEDS=${4:-}
 OUT=$(mktemp -d)
 pid=
 trap '[[ -n $pid ]] && kill -9 $pid 2>/dev/null; rm -rf "$OUT"' EXIT
 complete_runs() { find "$1" -name summary.json 2>/dev/null | wc -l || true; }
-ARGS=(run "$TASKS" --suite quick --set training.steps=60 -q -j 2)
+ARGS=(run "$TASKS" --suite "$SUITE" --set training.steps=60 -q -j 2)
+[[ -n $SEEDS ]] && ARGS+=(--seeds "$SEEDS")
 
 "$SATURN" "${ARGS[@]}" --out "$OUT/ref" >/dev/null
 
