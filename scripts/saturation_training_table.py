@@ -55,7 +55,7 @@ seeds = sorted({r["seed"] for r in rows})
 if len(seeds) > 1:
     def ms(xs):
         return f"{statistics.mean(xs):.3f} ± {statistics.pstdev(xs):.3f}"
-    print(f"Test bin, mean ± sd over seeds {', '.join(seeds)}:\n")
+    print(f"Test bin, mean ± sd over the seeds of each row (of {', '.join(seeds)}):\n")
     print("| language | option | softmax | saturated | saturated:0.5 | seeds exact (any mode) | critical scale scaled / temperature, per seed | |θ| |")
     print("|---|---|---|---|---|---|---|---|")
     groups = {}
