@@ -36,6 +36,10 @@ setarch "$(uname -m)" -R true 2>/dev/null && norandom=(setarch "$(uname -m)" -R)
 # The threaded tests: every test of these binaries, and the languages' concurrency test.
 TSAN_TARGETS=(transformer_tests harness_tests saturated_transformer_tests languages_tests)
 TSAN_TESTS='^(transformer_tests|harness_tests|saturated_transformer_tests)\.|^languages_tests\.Concurrency\.'
+# Single-threaded tests of those binaries that cost the TSan stage most (the compiled programs'
+# interpreter comparisons, PyTorch on exported models, the quick suite's data survey): nothing
+# there for ThreadSanitizer to see.
+TSAN_SKIP='ProgramsInTorch|Programs/ShippedProgram|HonestData'
 
 # Debian's oneTBB source (the installed version), built with -fsanitize=thread into
 # build-tsan/onetbb/install (once; kept between runs).
@@ -73,7 +77,11 @@ for stage in "${stages[@]}"; do
       # Not here: readme_examples (the README's benchmark lines need the benchmark programs, not
       # built here) and report_in_chromium (Chromium's rendering); the normal build runs both, and
       # the code they reach runs here through suites_end_to_end and cli_exit_codes.
-      "${norandom[@]}" ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE fuzz_smoke -E '^(readme_examples|report_in_chromium)$'
+      # Also not here: the two tests that spend their time in other programs (ProgramsInTorch runs
+      # PyTorch on exported models, docs_slurm_array the Slurm example's shell loop): 150 s of ASan
+      # CI for no code of ours that the other tests do not reach.
+      "${norandom[@]}" ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE fuzz_smoke \
+        -E '^(readme_examples|report_in_chromium|docs_slurm_array)$|ProgramsInTorch'
       ;;
     tsan)
       build_tsan_tbb
@@ -81,7 +89,7 @@ for stage in "${stages[@]}"; do
         -DSATURN_SANITIZE=thread -DSATURN_BUILD_BENCHMARKS=OFF -DSATURN_BUILD_PYTHON=OFF \
         -DTBB_DIR="$root/build-tsan/onetbb/install/lib/cmake/TBB" > /dev/null
       cmake --build build-tsan -j"$jobs" --target "${TSAN_TARGETS[@]}"
-      "${norandom[@]}" ctest --test-dir build-tsan --output-on-failure -j"$jobs" -R "$TSAN_TESTS"
+      "${norandom[@]}" ctest --test-dir build-tsan --output-on-failure -j"$jobs" -R "$TSAN_TESTS" -E "$TSAN_SKIP"
       ;;
     *) echo "error: sanitize.sh: unknown stage '$stage' (asan or tsan)" >&2; exit 2 ;;
   esac
