@@ -11,11 +11,11 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/version.h"
-#include "transformer/layers/gemm.h"
 #include "harness/kinds/language/spec.h"
 #include "harness/kinds/scan_snap/spec.h"
 #include "harness/task_kind.h"
 #include "languages/registry.h"
+#include "transformer/layers/gemm.h"
 
 namespace saturn {
 

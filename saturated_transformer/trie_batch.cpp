@@ -19,15 +19,10 @@ double gelu(double x) { return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0))); }
 // y = a w^T + b (a Linear layer; w is [out, in]), through the linear layers' GEMM (layers/gemm.h).
 // The bias is written first and the product accumulated onto it: the same sums as (a w^T) + b,
 // without a zeroing pass or a broadcast.
-template <class Y, class A, class W>
-void matmul_add(Y&& y, const A& a, const W& w) {  // y (n, out) += a (n, in) w^T
-  gemm<double>(Op::none, Op::transpose, y.rows(), y.cols(), a.cols(), a.data(), a.outerStride(), w.data(),
-               w.outerStride(), /*accumulate=*/true, y.data(), y.outerStride());
-}
 template <class Y, class A, class W, class B>
 void linear(Y&& y, const A& a, const W& w, const B& b) {
   for (long i = 0; i < y.rows(); ++i) y.row(i) = b;
-  matmul_add(y, a, w);
+  gemm(Op::none, Op::transpose, a, w, /*accumulate=*/true, y);
 }
 }  // namespace
 
@@ -243,7 +238,7 @@ void TrieBatch::forward(int depth) {
     linear(hidden, from_normed ? normed : x, l.w1, l.b1);
     if (c.activation == Activation::relu) hidden = hidden.cwiseMax(0.0);
     else hidden = hidden.unaryExpr([](double z) { return gelu(z); });
-    matmul_add(x, hidden, l.w2);
+    gemm(Op::none, Op::transpose, hidden, l.w2, /*accumulate=*/true, x);  // x += hidden w2^T
     for (long i = 0; i < n; ++i) x.row(i) += l.b2;
     if (post) ev_.layer_norm(x, l.ln2_w, l.ln2_b);
   }

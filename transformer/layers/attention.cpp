@@ -150,17 +150,15 @@ void attention_forward(const AttentionShape& sh, const CMatRef<S>& q, const CMat
   for_each_head<S>(sh, q.cols(), square_block<S>, [&](const HeadSlice<S>& x) {
     const long r0 = x.r0, T = x.T, c = x.cols(), D = x.D;
     if (T <= kDirectMaxT) return direct_head_forward(sh, q, k, v, r0, T, c, D, x.scale, probs.data() + x.prob, out);
-    MatMap<S> P(probs.data() + x.prob, T, T);  // (T, T) = Q K^T
-    gemm<S>(Op::none, Op::transpose, T, T, D, row_at(q, r0, c), q.outerStride(), row_at(k, r0, c), k.outerStride(),
-            false, P.data(), T);
+    MatMap<S> P(probs.data() + x.prob, T, T);  // (T, T)
+    gemm(Op::none, Op::transpose, q.block(r0, c, T, D), k.block(r0, c, T, D), false, P);  // Q K^T
     P *= x.scale;
     for (long t = 0; t < T; ++t) {
       const long keys = sh.causal ? t + 1 : T;
       weights_from_scores(sh, P.row(t).head(keys));
       if (keys < T) P.row(t).tail(T - keys).setZero();
     }
-    gemm<S>(Op::none, Op::none, T, D, T, P.data(), T, row_at(v, r0, c), v.outerStride(), false, row_at(out, r0, c),
-            out.outerStride());  // out = P V
+    gemm(Op::none, Op::none, P, v.block(r0, c, T, D), false, out.block(r0, c, T, D));  // P V
   });
 }
 
@@ -175,25 +173,22 @@ void attention_backward(const AttentionShape& sh, const CMatRef<S>& q, const CMa
     const long r0 = x.r0, T = x.T, c = x.cols(), D = x.D;
     if (T <= kDirectMaxT) return direct_head_backward(q, k, v, dout, r0, T, c, D, x.scale, probs.data() + x.prob, dq, dk, dv);
     const CMatMap<S> P(probs.data() + x.prob, T, T);
-    const S* dO = row_at(dout, r0, c);
-    const long ldo = dout.outerStride();
-    gemm<S>(Op::transpose, Op::none, T, D, T, P.data(), T, dO, ldo, true, row_at(dv, r0, c), dv.outerStride());  // dV += P^T dO
+    const auto dO = dout.block(r0, c, T, D);
+    gemm(Op::transpose, Op::none, P, dO, true, dv.block(r0, c, T, D));  // dV += P^T dO
     if (dP_buf.size() < T * T) {
       dP_buf.resize(T, T);
       dS_buf.resize(T, T);
     }
     MatMap<S> dP(dP_buf.data(), T, T), dS(dS_buf.data(), T, T);
-    gemm<S>(Op::none, Op::transpose, T, T, D, dO, ldo, row_at(v, r0, c), v.outerStride(), false, dP.data(), T);  // dO V^T
+    gemm(Op::none, Op::transpose, dO, v.block(r0, c, T, D), false, dP);  // dO V^T
     // Softmax backward per row: dS = P * (dP - sum(P * dP)); masked entries have P = 0.
     for (long t = 0; t < T; ++t) {
       const S dot = P.row(t).dot(dP.row(t));
       dS.row(t) = (P.row(t).array() * (dP.row(t).array() - dot)).matrix();
     }
     dS *= x.scale;
-    gemm<S>(Op::none, Op::none, T, D, T, dS.data(), T, row_at(k, r0, c), k.outerStride(), true, row_at(dq, r0, c),
-            dq.outerStride());  // dQ += dS K
-    gemm<S>(Op::transpose, Op::none, T, D, T, dS.data(), T, row_at(q, r0, c), q.outerStride(), true, row_at(dk, r0, c),
-            dk.outerStride());  // dK += dS^T Q
+    gemm(Op::none, Op::none, dS, k.block(r0, c, T, D), true, dq.block(r0, c, T, D));       // dQ += dS K
+    gemm(Op::transpose, Op::none, dS, q.block(r0, c, T, D), true, dk.block(r0, c, T, D));  // dK += dS^T Q
   });
 }
 

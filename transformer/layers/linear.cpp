@@ -25,11 +25,10 @@ std::size_t weight_grain(long out) {
 template <class S>
 void linear_forward(const CMatRef<S>& x, const S* w, const S* b, int out, MatRef<S> y) {
   const long n = x.rows(), in = x.cols();
+  const CMatMap<S> W(w, out, in);
   parallel_chunks(0, static_cast<std::size_t>(n), kGrainRows, [&](std::size_t lo, std::size_t hi) {
-    const auto rows = static_cast<long>(hi - lo);
-    const auto r0 = static_cast<long>(lo);
-    gemm<S>(Op::none, Op::transpose, rows, out, in, x.data() + r0 * x.outerStride(), x.outerStride(), w, in,
-            /*accumulate=*/false, y.data() + r0 * y.outerStride(), y.outerStride());
+    const auto rows = static_cast<long>(hi - lo), r0 = static_cast<long>(lo);
+    gemm(Op::none, Op::transpose, x.middleRows(r0, rows), W, /*accumulate=*/false, y.middleRows(r0, rows));
     if (b) y.middleRows(r0, rows).rowwise() += CVecMap<S>(b, out);
   });
 }
@@ -37,20 +36,21 @@ void linear_forward(const CMatRef<S>& x, const S* w, const S* b, int out, MatRef
 template <class S>
 void linear_backward_input(const S* w, const CMatRef<S>& dy, MatRef<S> dx, bool accumulate) {
   const long n = dy.rows(), in = dx.cols(), out = dy.cols();
+  const CMatMap<S> W(w, out, in);
   parallel_chunks(0, static_cast<std::size_t>(n), kGrainRows, [&](std::size_t lo, std::size_t hi) {
     const auto rows = static_cast<long>(hi - lo), r0 = static_cast<long>(lo);
-    gemm<S>(Op::none, Op::none, rows, in, out, dy.data() + r0 * dy.outerStride(), dy.outerStride(), w, in, accumulate,
-            dx.data() + r0 * dx.outerStride(), dx.outerStride());
+    gemm(Op::none, Op::none, dy.middleRows(r0, rows), W, accumulate, dx.middleRows(r0, rows));
   });
 }
 
 template <class S>
 void linear_backward_params(const CMatRef<S>& x, const CMatRef<S>& dy, S* dw, S* db) {
   const long n = x.rows(), in = x.cols(), out = dy.cols();
+  MatMap<S> dW(dw, out, in);
   parallel_chunks(0, static_cast<std::size_t>(out), weight_grain(out), [&](std::size_t lo, std::size_t hi) {
     const auto rows = static_cast<long>(hi - lo);
-    gemm<S>(Op::transpose, Op::none, rows, in, n, dy.data() + static_cast<long>(lo), dy.outerStride(), x.data(),
-            x.outerStride(), /*accumulate=*/true, dw + static_cast<long>(lo) * in, in);
+    gemm(Op::transpose, Op::none, dy.middleCols(static_cast<long>(lo), rows), x, /*accumulate=*/true,
+         dW.middleRows(static_cast<long>(lo), rows));
     if (db) {  // rows summed in order by an explicit loop: no dependence on Eigen's reduction strategy
       VecMap<S> dB(db, out);
       for (long t = 0; t < n; ++t) dB.segment(static_cast<long>(lo), rows) += dy.row(t).segment(static_cast<long>(lo), rows);

@@ -4,11 +4,11 @@
 
 #include "core/parallel.h"
 #include "core/version.h"
-#include "transformer/layers/gemm.h"
 #include "harness/kinds/language/batches.h"
 #include "harness/progress.h"
 #include "languages/registry.h"
 #include "transformer/config_json.h"
+#include "transformer/layers/gemm.h"
 
 namespace saturn {
 
